@@ -1,0 +1,193 @@
+//! Dutch text analysis: finds in a post or message what the protocol rules depend on.
+//!
+//! The [`Analyzer`] is built once (automata and word lists are compiled at construction)
+//! and then analyses many texts; [`Analyzer::analyze`] is one pass over the text per
+//! analyser, with no per-call automaton building. All spans are **byte** offsets into the
+//! analysed text; [`Span::char_range`] converts them for output.
+//!
+//! No I/O: word lists are compiled into the binary from `data/`.
+
+mod span;
+pub use span::Span;
+
+mod people;
+mod personal_data;
+mod confidential;
+mod abuse;
+mod statements;
+mod normalize;
+
+use serde::Serialize;
+
+/// A person the text may mention (from the situation's `people` or the school roster).
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    pub name: &'a str,
+}
+
+/// A mention of one of the given people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonMention {
+    /// Index into the `people` slice given to [`Analyzer::analyze`].
+    pub person: usize,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalDataKind {
+    Phone,
+    Email,
+    Url,
+    Bsn,
+    Iban,
+    Postcode,
+    Address,
+    BirthDate,
+    PupilNumber,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonalData {
+    pub kind: PersonalDataKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfidentialKind {
+    /// Health, diagnoses, medication.
+    Health,
+    /// Care (zorg): zorgdossier, zorgoverleg, begeleiding, jeugdzorg.
+    Care,
+    /// Family circumstances: divorce, custody, death, home situation.
+    Family,
+    /// Discipline: schorsing, verwijdering, strafwerk.
+    Discipline,
+    /// Marks, reports, test results, level advice.
+    Marks,
+    /// Investigations, police, reports of abuse (melding, Veilig Thuis).
+    Investigation,
+    /// Explicitly marked: "vertrouwelijk", "geheim", "niet doorvertellen".
+    Marked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Confidential {
+    pub kind: ConfidentialKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbuseKind {
+    /// Insult aimed at a person ("sukkel", "loser").
+    Insult,
+    /// Slur aimed at a group or a person as member of a group.
+    Slur,
+    /// Disease-based swearing aimed at a person ("kankerlijer", "tyfushoer").
+    DiseaseCurse,
+    /// Direct or conditional threat ("ik sla je in elkaar", "als je ... dan ...").
+    Threat,
+    /// Sexual coercion or sexting ("stuur een naaktfoto").
+    Sexual,
+    /// Incitement to bully or exclude ("niemand mag met hem praten").
+    Bullying,
+    /// Derogation of or hatred for a group ("ik haat ...", dehumanisation).
+    Hate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Abuse {
+    pub kind: AbuseKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatementKind {
+    /// "dit is mijn persoonlijke mening", "privémening".
+    OpinionNotice,
+    /// "op persoonlijke titel", "privé".
+    PersonalTitle,
+    /// Published on behalf of the school: "namens de school", "namens het team".
+    OnBehalfOfSchool,
+    /// "staat los van de officiële standpunten van …".
+    OfficialDistance,
+    /// "niet verantwoordelijk voor de inhoud, reacties en uitlatingen van derden".
+    ThirdPartyDisclaimer,
+    /// "ik werk bij", "als docent van", "medewerker van".
+    EmployeeStatement,
+    /// An evident opinion: "ik vind", "naar mijn mening", "mijns inziens".
+    Opinion,
+    /// Discussion of a school conversation: rapportgesprek, oudergesprek.
+    SchoolConversation,
+    /// Education as a topic: onderwijs, leerlingen, lesgeven, didactiek.
+    EducationTopic,
+    /// A generic mention of school life: "onze school", "mijn klas", "groep 8", "de les".
+    SchoolMention,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub span: Span,
+}
+
+/// Everything the analysis found in one text. Each list is ordered by span start.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    pub people: Vec<PersonMention>,
+    /// Names (from the first-name list, or capitalised name patterns) of people not in `people`.
+    pub other_names: Vec<Span>,
+    pub personal_data: Vec<PersonalData>,
+    pub confidential: Vec<Confidential>,
+    pub abuse: Vec<Abuse>,
+    pub statements: Vec<Statement>,
+    /// Mentions of this school by one of its names or aliases.
+    pub school_names: Vec<Span>,
+}
+
+impl Analysis {
+    pub fn has_statement(&self, kind: StatementKind) -> bool {
+        self.statements.iter().any(|s| s.kind == kind)
+    }
+    pub fn has_abuse(&self, kind: AbuseKind) -> bool {
+        self.abuse.iter().any(|a| a.kind == kind)
+    }
+}
+
+/// The analysers, built once. `school_names` are the names and aliases of the school
+/// whose protocol applies ("VMBO Maastricht", "LVO"); matched case-insensitively on word
+/// boundaries.
+pub struct Analyzer {
+    school: aho_corasick::AhoCorasick,
+}
+
+impl Analyzer {
+    pub fn new(school_names: &[String]) -> Self {
+        let school = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(school_names)
+            .expect("school names form a valid automaton");
+        Analyzer { school }
+    }
+
+    /// Analyse `text`. `people` are the persons to look for; `actor` is the index in
+    /// `people` of the person writing, whose own name is not someone else's personal data.
+    pub fn analyze(&self, text: &str, people: &[Person<'_>], actor: Option<usize>) -> Analysis {
+        let mut out = Analysis::default();
+        people::find(text, people, actor, &mut out);
+        personal_data::find(text, &mut out);
+        confidential::find(text, &mut out);
+        abuse::find(text, &mut out);
+        statements::find(text, &mut out);
+        for m in self.school.find_iter(text) {
+            if span::is_word_bounded(text, m.start(), m.end()) {
+                out.school_names.push(Span::new(m.start(), m.end()));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,1 @@
+//! Text normalisation shared by the analysers (case folding, leetspeak, spacing).

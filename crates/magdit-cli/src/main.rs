@@ -1,0 +1,120 @@
+//! `magdit`: the command-line face of the "mag dit?" check.
+
+mod check;
+mod input;
+mod render;
+mod scenario;
+mod show;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use magdit_engine::Engine;
+use magdit_protocol::Lang;
+
+/// Exit status for input that is not valid (situation, protocol file, scenario file).
+pub const EXIT_INVALID: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "magdit", version, about = "Mag dit? — checks an act against a school's social-media protocol.",
+    long_about = "Mag dit? — checks what you are about to do (post, share, message, befriend, …) against your school's social-media protocol, and says whether it is allowed, citing the articles.")]
+struct Cli {
+    /// Language of verdict texts and labels.
+    #[arg(long, global = true, value_enum, default_value = "nl", env = "MAGDIT_LANG")]
+    lang: LangArg,
+    /// Also load this protocol file (a school's own); it replaces a shipped one with the same id.
+    #[arg(long = "protocol-file", global = true, value_name = "FILE")]
+    protocol_files: Vec<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Nl,
+    En,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a situation and print the verdict.
+    ///
+    /// Example: magdit check examples/foto-zonder-toestemming.json
+    ///          echo '{"protocol":"kc-de-marel","actor":{"role":"pupil"},"action":"use_device","setting":{"on_premises":true}}' | magdit check -
+    Check {
+        /// The situation as JSON (see the check contract); `-` reads standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// Print the verdict as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Read one situation per line and write one JSON verdict per line, in order.
+        #[arg(long, conflicts_with = "json")]
+        jsonl: bool,
+    },
+    /// List the protocols magdit knows.
+    ///
+    /// Example: magdit protocols
+    Protocols,
+    /// Print a protocol, or one of its articles verbatim.
+    ///
+    /// Example: magdit show cvo-nwf A.6
+    Show {
+        protocol: String,
+        article: Option<String>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate protocol files and report every problem with line, column and a suggestion.
+    ///
+    /// Example: magdit validate protocols/cvo-nwf.toml
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Run scenario files (situation + expected verdict and articles) and report failures.
+    ///
+    /// Example: magdit test ../shared/scenarios/seed-protocols.json
+    Test {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also list passing scenarios.
+        #[arg(long)]
+        verbose: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = match cli.lang {
+        LangArg::Nl => Lang::Nl,
+        LangArg::En => Lang::En,
+    };
+    if let Command::Validate { files } = &cli.command {
+        return validate::run(files);
+    }
+    let engine = match load_engine(&cli.protocol_files) {
+        Ok(engine) => engine,
+        Err(code) => return code,
+    };
+    match cli.command {
+        Command::Check { file, jsonl: true, .. } => check::jsonl(&engine, &file, lang),
+        Command::Check { file, json, .. } => check::single(&engine, &file, json, lang),
+        Command::Protocols => show::list(&engine, lang),
+        Command::Show { protocol, article, json } => show::show(&engine, &protocol, article.as_deref(), json),
+        Command::Test { files, verbose } => scenario::run(&engine, &files, verbose),
+        Command::Validate { .. } => unreachable!("handled above"),
+    }
+}
+
+fn load_engine(files: &[PathBuf]) -> Result<Engine, ExitCode> {
+    let mut engine = Engine::builtin();
+    for path in files {
+        let protocol = validate::load_file(path).ok_or(ExitCode::from(EXIT_INVALID))?;
+        engine.add(protocol);
+    }
+    Ok(engine)
+}

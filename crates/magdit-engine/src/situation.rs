@@ -1,0 +1,201 @@
+//! The situation a person describes: the input half of the check contract
+//! (`../shared/contract/check.md`). Unknown fields are errors, so a typo never passes.
+
+use serde::Deserialize;
+
+use magdit_protocol::{Action, Audience, ChannelKind, Consent, DeviceKind, DeviceReason, MediaKind, MediaMaker, Permission, Relation, Role};
+
+use crate::error::SituationError;
+
+/// Limits on what one situation may hold; above them the check refuses with a message.
+pub mod limits {
+    /// `content.text`, in bytes.
+    pub const TEXT_BYTES: usize = 1024 * 1024;
+    /// Entries in `people` (a large school's roster).
+    pub const PEOPLE: usize = 20_000;
+    /// Items in `content.media`.
+    pub const MEDIA: usize = 100;
+    /// One situation document, in bytes.
+    pub const SITUATION_BYTES: usize = 8 * 1024 * 1024;
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Situation {
+    pub protocol: String,
+    pub actor: Actor,
+    pub action: Action,
+    #[serde(default)]
+    pub setting: Setting,
+    #[serde(default)]
+    pub channel: Channel,
+    #[serde(default)]
+    pub content: Content,
+    #[serde(default)]
+    pub counterpart: Counterpart,
+    #[serde(default)]
+    pub device: Device,
+    #[serde(default)]
+    pub people: Vec<PersonEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub role: Role,
+    pub age: Option<u32>,
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setting {
+    pub during_lesson: Option<bool>,
+    pub at_work: Option<bool>,
+    pub on_premises: Option<bool>,
+    pub permission: Option<Permission>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub kind: Option<ChannelKind>,
+    pub name: Option<String>,
+    pub audience: Option<Audience>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Content {
+    pub text: Option<String>,
+    pub about_school: Option<bool>,
+    pub on_behalf_of_school: Option<bool>,
+    pub confidential: Option<bool>,
+    #[serde(default)]
+    pub media: Vec<Media>,
+    pub reply_to: Option<ReplyTo>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    pub kind: MediaKind,
+    pub school_situation: Option<bool>,
+    #[serde(default)]
+    pub depicts: Vec<String>,
+    pub unidentified_people: Option<u32>,
+    pub maker: Option<MediaMaker>,
+    pub maker_consent: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyTo {
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counterpart {
+    pub role: Option<Role>,
+    pub relation: Option<Relation>,
+    pub years_since_left: Option<f64>,
+    #[serde(default)]
+    pub members: Vec<Role>,
+    pub whole_team: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    pub kind: Option<DeviceKind>,
+    pub reason: Option<DeviceReason>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonEntry {
+    pub id: String,
+    pub name: String,
+    pub role: Option<Role>,
+    pub age: Option<u32>,
+    #[serde(default)]
+    pub consent: ConsentRecord,
+}
+
+/// Consent per purpose. Only `social_media` is read by the shipped rules; the other
+/// purposes of the school's consent registry are accepted so a registry export fits.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRecord {
+    pub social_media: Option<Consent>,
+    pub website: Option<Consent>,
+    pub newsletter: Option<Consent>,
+    pub school_guide: Option<Consent>,
+    pub school_app: Option<Consent>,
+}
+
+impl PersonEntry {
+    /// Absent consent is unknown: silence is not consent.
+    pub fn social_media_consent(&self) -> Consent {
+        self.consent.social_media.unwrap_or(Consent::Unknown)
+    }
+}
+
+impl Situation {
+    /// Parse one situation from JSON, naming the field and position of any error.
+    pub fn from_json(json: &str) -> Result<Situation, SituationError> {
+        if json.len() > limits::SITUATION_BYTES {
+            return Err(SituationError::new("", format!("the situation has {} bytes; at most {} are accepted", json.len(), limits::SITUATION_BYTES)));
+        }
+        if json.trim().is_empty() {
+            return Err(SituationError::new("", "the input is empty; expected a JSON object with at least `protocol`, `actor` and `action`"));
+        }
+        let de = &mut serde_json::Deserializer::from_str(json);
+        let situation: Situation = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let path = if path == "." { String::new() } else { path };
+            SituationError::new(&path, crate::error::explain_json(&inner)).at(inner.line(), inner.column())
+        })?;
+        situation.validate()?;
+        Ok(situation)
+    }
+
+    /// Checks serde cannot express: references between fields and size limits.
+    pub fn validate(&self) -> Result<(), SituationError> {
+        if let Some(text) = &self.content.text {
+            if text.len() > limits::TEXT_BYTES {
+                return Err(SituationError::new("content.text", format!("the text has {} bytes; at most {} are analysed", text.len(), limits::TEXT_BYTES)));
+            }
+        }
+        if self.people.len() > limits::PEOPLE {
+            return Err(SituationError::new("people", format!("{} people given; at most {}", self.people.len(), limits::PEOPLE)));
+        }
+        if self.content.media.len() > limits::MEDIA {
+            return Err(SituationError::new("content.media", format!("{} media items given; at most {}", self.content.media.len(), limits::MEDIA)));
+        }
+        let mut ids = std::collections::HashSet::with_capacity(self.people.len());
+        for (i, p) in self.people.iter().enumerate() {
+            if !ids.insert(p.id.as_str()) {
+                return Err(SituationError::new(&format!("people[{i}].id"), format!("the id `{}` is used twice in `people`", p.id)));
+            }
+            if p.name.trim().is_empty() {
+                return Err(SituationError::new(&format!("people[{i}].name"), "the name is empty"));
+            }
+        }
+        if let Some(id) = &self.actor.id {
+            if !ids.contains(id.as_str()) {
+                return Err(SituationError::new("actor.id", format!("`{id}` is not the id of anyone in `people`")));
+            }
+        }
+        for (m, media) in self.content.media.iter().enumerate() {
+            for (d, id) in media.depicts.iter().enumerate() {
+                if !ids.contains(id.as_str()) {
+                    return Err(SituationError::new(&format!("content.media[{m}].depicts[{d}]"), format!("`{id}` is not the id of anyone in `people`; add them to `people` with their consent")));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! The verdict: the output half of the check contract.
+
+use serde::Serialize;
+
+use magdit_analysis::{AbuseKind, Analysis, Span, StatementKind};
+use magdit_protocol::Outcome;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Verdict {
+    pub protocol: String,
+    /// The most severe outcome among the findings; never `advice`.
+    pub verdict: Outcome,
+    pub findings: Vec<Finding>,
+    pub facts: Facts,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub article: String,
+    pub outcome: Outcome,
+    pub reason: String,
+    /// Verbatim from the adopted document.
+    pub quote: String,
+    pub requires: Vec<String>,
+}
+
+/// What the analysis established, with character offsets into `content.text`.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Facts {
+    pub about_school: bool,
+    /// False when the protocol limits itself to school-related acts and this is not one.
+    pub in_scope: bool,
+    pub people: Vec<Mention>,
+    pub other_names: Vec<Mention>,
+    pub personal_data: Vec<Mention>,
+    pub confidential: Vec<Mention>,
+    pub insults: Vec<Mention>,
+    pub threats: Vec<Mention>,
+    pub statements: Vec<Mention>,
+    pub school_mentions: Vec<Mention>,
+    /// The text says the post is a personal opinion or on personal title.
+    pub disclaimer: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Mention {
+    /// What was found: a kind (`phone`, `insult`, …) or, for people, their id.
+    pub kind: String,
+    pub text: String,
+    /// Character offsets, end exclusive.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Facts {
+    pub(crate) fn from_analysis(text: &str, a: &Analysis, people_ids: impl Fn(usize) -> String, about_school: bool, in_scope: bool) -> Facts {
+        let mut offsets = CharOffsets::new(text);
+        let mut mention = |kind: String, span: Span| {
+            let (start, end) = offsets.chars(span);
+            Mention { kind, text: text[span.start..span.end].to_string(), start, end }
+        };
+        let kind = |v: &dyn erased::SnakeName| v.snake();
+        let people = a.people.iter().map(|m| mention(people_ids(m.person), m.span)).collect();
+        let other_names = a.other_names.iter().map(|s| mention("name".into(), *s)).collect();
+        let personal_data = a.personal_data.iter().map(|d| mention(kind(&d.kind), d.span)).collect();
+        let confidential = a.confidential.iter().map(|d| mention(kind(&d.kind), d.span)).collect();
+        let insults = a.abuse.iter().filter(|x| x.kind != AbuseKind::Threat).map(|d| mention(kind(&d.kind), d.span)).collect();
+        let threats = a.abuse.iter().filter(|x| x.kind == AbuseKind::Threat).map(|d| mention(kind(&d.kind), d.span)).collect();
+        let statements = a.statements.iter().filter(|x| x.kind != StatementKind::SchoolMention).map(|d| mention(kind(&d.kind), d.span)).collect();
+        let mut school_mentions: Vec<Mention> = a.school_names.iter().map(|s| mention("school_name".into(), *s)).collect();
+        school_mentions.extend(a.statements.iter().filter(|x| x.kind == StatementKind::SchoolMention).map(|d| mention("school_life".into(), d.span)));
+        school_mentions.sort_by_key(|m| m.start);
+        let disclaimer = a.has_statement(StatementKind::OpinionNotice) || a.has_statement(StatementKind::PersonalTitle);
+        Facts { about_school, in_scope, people, other_names, personal_data, confidential, insults, threats, statements, school_mentions, disclaimer }
+    }
+}
+
+/// Byte → character offsets, walking forward: spans come mostly in order, so converting
+/// all of them costs about one pass over the text.
+struct CharOffsets<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharOffsets<'t> {
+    fn new(text: &'t str) -> Self {
+        CharOffsets { text, byte: 0, chars: 0 }
+    }
+
+    fn at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+
+    fn chars(&mut self, span: Span) -> (usize, usize) {
+        let start = self.at(span.start);
+        (start, self.at(span.end))
+    }
+}
+
+/// The analysis kinds serialise as snake_case names; this gets that name as a string.
+mod erased {
+    pub trait SnakeName {
+        fn snake(&self) -> String;
+    }
+    impl<T: serde::Serialize> SnakeName for T {
+        fn snake(&self) -> String {
+            match serde_json::to_value(self) {
+                Ok(serde_json::Value::String(s)) => s,
+                _ => String::new(),
+            }
+        }
+    }
+}
