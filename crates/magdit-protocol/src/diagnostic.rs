@@ -7,7 +7,6 @@ use std::ops::Range;
 /// One problem in a protocol file.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(magdit::protocol))]
 pub struct Problem {
     pub message: String,
     #[source_code]

@@ -1,0 +1,241 @@
+//! Word tokens, case and accent folding, and the cheap fingerprints the name matchers use.
+
+/// A run of alphanumeric characters in the analysed text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// First four folded characters, padded with spaces (see [`prefix_key`]).
+    pub prefix: u32,
+    /// Last four folded characters, padded in front with spaces (see [`suffix_key`]).
+    pub suffix: u32,
+    pub flags: u8,
+}
+
+/// First character upper case, the rest not all upper case ("Sanne", "McDonald", "A").
+pub(crate) const TITLECASE: u8 = 1;
+/// Every letter upper case and more than one letter ("DAAN", "AB").
+pub(crate) const ALL_CAPS: u8 = 2;
+/// Starts a sentence, a line or the text, so its capital says nothing.
+pub(crate) const SENTENCE_START: u8 = 4;
+/// Followed directly by a full stop ("A.", "dr.").
+pub(crate) const DOT_AFTER: u8 = 8;
+
+impl Token {
+    pub fn str<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+    pub fn is(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+    /// Upper-case initial, in either title case or all caps.
+    pub fn capitalised(&self) -> bool {
+        self.flags & (TITLECASE | ALL_CAPS) != 0
+    }
+}
+
+/// Lower case without diacritics, for the letters Dutch, Turkish and Maghrebi names use.
+pub(crate) fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    match c {
+        'À'..='Å' | 'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+        'Ç' | 'ç' | 'ć' | 'č' => 'c',
+        'È'..='Ë' | 'è'..='ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'Ì'..='Ï' | 'ì'..='ï' | 'ı' | 'İ' | 'ī' => 'i',
+        'Ñ' | 'ñ' | 'ń' | 'ň' => 'n',
+        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'Ù'..='Ü' | 'ù'..='ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'Ý' | 'ý' | 'ÿ' => 'y',
+        'Ş' | 'ş' | 'Ś' | 'ś' | 'Š' | 'š' | 'ß' => 's',
+        'Ğ' | 'ğ' => 'g',
+        'Ž' | 'ž' | 'ź' | 'ż' => 'z',
+        'ł' | 'Ł' => 'l',
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
+/// One byte standing for a folded character in a fingerprint. Characters outside ASCII
+/// that fold to themselves get a byte with the high bit set, the same on both sides.
+fn key_byte(c: char) -> u8 {
+    let f = fold(c);
+    if f.is_ascii() {
+        f as u8
+    } else {
+        (f as u32 as u8) | 0x80
+    }
+}
+
+fn pack(bytes: [u8; 4]) -> u32 {
+    u32::from_le_bytes(bytes)
+}
+
+/// The first four folded characters of the alphanumeric run at the start of `s`,
+/// padded with spaces: "Sanne" → "sann", "Jo Li" → "jo  ". Leading punctuation is skipped.
+pub(crate) fn prefix_key(s: &str) -> u32 {
+    let b = s.as_bytes();
+    // Fast path: four ASCII letters or digits. OR-ing 0x20 lower-cases letters and leaves
+    // digits as they are.
+    if b.len() >= 4 && b[..4].iter().all(u8::is_ascii_alphanumeric) {
+        return pack([b[0], b[1], b[2], b[3]]) | 0x2020_2020;
+    }
+    let mut out = [b' '; 4];
+    let word = s.chars().skip_while(|c| !c.is_alphanumeric()).take_while(|c| c.is_alphanumeric());
+    for (slot, c) in out.iter_mut().zip(word) {
+        *slot = key_byte(c);
+    }
+    pack(out)
+}
+
+/// The last four folded characters of the alphanumeric run at the end of `s`, padded in
+/// front with spaces: "de Vries" → "ries", "van der Li" → "  li".
+pub(crate) fn suffix_key(s: &str) -> u32 {
+    let b = s.as_bytes();
+    let n = b.len();
+    if n >= 4 && b[n - 4..].iter().all(u8::is_ascii_alphanumeric) {
+        return pack([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]) | 0x2020_2020;
+    }
+    let mut out = [b' '; 4];
+    let word = s.chars().rev().skip_while(|c| !c.is_alphanumeric()).take_while(|c| c.is_alphanumeric());
+    for (slot, c) in out.iter_mut().rev().zip(word) {
+        *slot = key_byte(c);
+    }
+    pack(out)
+}
+
+/// Case- and accent-insensitive equality.
+pub(crate) fn fold_eq(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars().map(fold).eq(b.chars().map(fold))
+}
+
+/// A small fast hash of the folded characters (FxHash's mixing step).
+pub(crate) fn fold_hash(s: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = 0;
+    if s.is_ascii() {
+        for &b in s.as_bytes() {
+            h = (h.rotate_left(5) ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(K);
+        }
+    } else {
+        for c in s.chars() {
+            h = (h.rotate_left(5) ^ u64::from(fold(c) as u32)).wrapping_mul(K);
+        }
+    }
+    h
+}
+
+/// If `word` is `name` plus a possessive "s" written without apostrophe ("Daans",
+/// "Sannes"), the length of the name part. Dutch writes "Eva's", "Jo's" after a, i, o, u,
+/// y, and nothing after s, x, z, so those endings take no bare "s".
+pub(crate) fn strip_possessive_s(word: &str) -> Option<&str> {
+    let stem = word.strip_suffix('s').or_else(|| word.strip_suffix('S'))?;
+    let last = stem.chars().next_back()?;
+    if stem.chars().count() < 2 || "aiouyszxAIOUYSZX".contains(last) {
+        return None;
+    }
+    Some(stem)
+}
+
+/// Splits `text` into alphanumeric runs and marks their case and sentence position.
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let mut start = None;
+    // Whether a sentence boundary was seen since the previous token.
+    let mut boundary = true;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+            continue;
+        }
+        if let Some(s) = start.take() {
+            tokens.push(make_token(text, s, i, boundary));
+            boundary = false;
+        }
+        if ends_sentence(c) {
+            boundary = true;
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(make_token(text, s, text.len(), boundary));
+    }
+    tokens
+}
+
+/// Characters after which a capital letter says nothing: full stops, line breaks, and
+/// emoji or other symbols, which in posts often stand where a full stop would.
+fn ends_sentence(c: char) -> bool {
+    match c {
+        '.' | '!' | '?' | '…' | '\n' | '\r' | '•' | '|' => true,
+        _ => !c.is_ascii() && !c.is_whitespace() && !is_quote(c) && !matches!(c, '–' | '—' | '·'),
+    }
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '\'' | '"' | '‘' | '’' | '“' | '”' | '«' | '»' | '„')
+}
+
+fn make_token(text: &str, start: usize, end: usize, boundary: bool) -> Token {
+    let word = &text[start..end];
+    let mut flags = 0;
+    let mut chars = word.chars();
+    if chars.next().is_some_and(char::is_uppercase) {
+        let rest_upper = chars.clone().any(char::is_uppercase) && !chars.any(char::is_lowercase);
+        flags |= if rest_upper { ALL_CAPS } else { TITLECASE };
+    }
+    if boundary {
+        flags |= SENTENCE_START;
+    }
+    if text.as_bytes().get(end) == Some(&b'.') {
+        flags |= DOT_AFTER;
+    }
+    Token { start, end, prefix: prefix_key(word), suffix: suffix_key(word), flags }
+}
+
+/// What lies between two tokens may join the parts of one name: a few spaces, hyphens,
+/// full stops or apostrophes ("J. de Vries", "Visser-de Jong", "in 't Veld").
+pub(crate) fn joins_name(gap: &str) -> bool {
+    !gap.is_empty()
+        && gap.len() <= 4
+        && gap.chars().all(|c| matches!(c, ' ' | '\u{a0}' | '-' | '.' | '\'' | '’'))
+}
+
+/// Only spaces between two tokens (a name followed by its surname, not a new clause).
+pub(crate) fn only_spaces(gap: &str) -> bool {
+    !gap.is_empty() && gap.len() <= 3 && gap.chars().all(|c| c == ' ' || c == '\u{a0}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_agree_between_names_and_tokens() {
+        assert_eq!(prefix_key("Sanne de Vries"), prefix_key("SANNE"));
+        assert_eq!(suffix_key("Sanne de Vries"), suffix_key("vries"));
+        assert_eq!(prefix_key("Jo Li"), prefix_key("jo"));
+        assert_eq!(suffix_key("A. van der Li"), suffix_key("Li"));
+        assert_eq!(prefix_key("Daniël"), prefix_key("Daniel"));
+        assert_eq!(suffix_key("Daniël"), suffix_key("daniel"));
+        assert_eq!(suffix_key("Çelik"), suffix_key("Celik"));
+    }
+
+    #[test]
+    fn possessive() {
+        assert_eq!(strip_possessive_s("Daans"), Some("Daan"));
+        assert_eq!(strip_possessive_s("Jos"), None);
+        assert_eq!(strip_possessive_s("s"), None);
+    }
+
+    #[test]
+    fn sentence_starts() {
+        let t = tokenize("Wij zijn blij. Roos komt 🎉 Mark ook");
+        let starts: Vec<bool> = t.iter().map(|t| t.is(SENTENCE_START)).collect();
+        assert_eq!(starts, [true, false, false, true, false, true, false]);
+    }
+}
