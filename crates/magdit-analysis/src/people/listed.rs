@@ -5,7 +5,7 @@
 //! small bit sets keyed by a four-character fingerprint of each word's start and end;
 //! each person costs two fingerprint look-ups, and only the rare hits are compared in full.
 
-use super::lists::{is_title, is_tussenvoegsel, word_flags, AMBIGUOUS, FIRST_NAME};
+use super::lists::{is_title, is_tussenvoegsel, is_weak_particle, word_flags, AMBIGUOUS, FIRST_NAME};
 use super::text::{
     fold_eq, joins_name, only_spaces, prefix_key, strip_possessive_s, suffix_key, Token,
 };
@@ -235,7 +235,10 @@ fn followed_by_other_surname(text: &str, tokens: &[Token], i: usize) -> bool {
     let gap = &text[tokens[i].end..next.start];
     let next_word = next.str(text);
     (only_spaces(gap) && next.capitalised() && word_flags(next_word) & FIRST_NAME == 0)
-        || (only_spaces(gap) && is_tussenvoegsel(next_word) && tokens.get(i + 2).is_some_and(Token::capitalised))
+        || (only_spaces(gap)
+            && is_tussenvoegsel(next_word)
+            && !is_weak_particle(next_word)
+            && tokens.get(i + 2).is_some_and(Token::capitalised))
 }
 
 /// Sorts by start and keeps, of overlapping mentions, the longest; the same span for two

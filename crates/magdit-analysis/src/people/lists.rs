@@ -82,15 +82,6 @@ pub(crate) fn is_title(word: &str) -> bool {
     )
 }
 
-/// Abbreviated titles: after a full stop they do not start a sentence.
-pub(crate) fn is_abbreviated_title(word: &str) -> bool {
-    let mut buf = [0; 12];
-    matches!(
-        lower(word, &mut buf),
-        Some(b"mevr" | b"mw" | b"mvr" | b"dhr" | b"hr" | b"mnr" | b"mr" | b"dr" | b"drs" | b"prof" | b"ir" | b"ing" | b"ds")
-    )
-}
-
 /// Particles that precede a surname ("de", "van der", "in 't", "El" in "El Amrani").
 pub(crate) fn is_tussenvoegsel(word: &str) -> bool {
     let mut buf = [0; 12];
@@ -98,10 +89,16 @@ pub(crate) fn is_tussenvoegsel(word: &str) -> bool {
         lower(word, &mut buf),
         Some(
             b"de" | b"der" | b"den" | b"van" | b"het" | b"t" | b"te" | b"ter" | b"ten" | b"in"
-                | b"op" | b"la" | b"le" | b"du" | b"da" | b"di" | b"del" | b"della" | b"des"
+                | b"op" | b"aan" | b"la" | b"le" | b"du" | b"da" | b"di" | b"del" | b"della" | b"des"
                 | b"von" | b"vd" | b"uit" | b"el" | b"al" | b"d"
         )
     )
+}
+
+/// Prepositions that are tussenvoegsels only before another one ("in 't Veld").
+pub(crate) fn is_weak_particle(word: &str) -> bool {
+    let mut buf = [0; 12];
+    matches!(lower(word, &mut buf), Some(b"in" | b"op" | b"uit" | b"te" | b"aan"))
 }
 
 /// Tussenvoegsels that hardly occur outside names ("der", "den", "ter"), so that "van der"
