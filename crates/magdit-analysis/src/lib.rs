@@ -191,3 +191,21 @@ impl Analyzer {
         out
     }
 }
+
+/// The snake_case name of each kind, as it appears in JSON output.
+macro_rules! kind_names {
+    ($($ty:ident { $($variant:ident => $name:literal),+ })+) => {$(
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $name),+ }
+            }
+        }
+    )+};
+}
+
+kind_names! {
+    PersonalDataKind { Phone => "phone", Email => "email", Url => "url", Bsn => "bsn", Iban => "iban", Postcode => "postcode", Address => "address", BirthDate => "birth_date", PupilNumber => "pupil_number" }
+    ConfidentialKind { Health => "health", Care => "care", Family => "family", Discipline => "discipline", Marks => "marks", Investigation => "investigation", Marked => "marked" }
+    AbuseKind { Insult => "insult", Slur => "slur", DiseaseCurse => "disease_curse", Threat => "threat", Sexual => "sexual", Bullying => "bullying", Hate => "hate" }
+    StatementKind { OpinionNotice => "opinion_notice", PersonalTitle => "personal_title", OnBehalfOfSchool => "on_behalf_of_school", OfficialDistance => "official_distance", ThirdPartyDisclaimer => "third_party_disclaimer", EmployeeStatement => "employee_statement", Opinion => "opinion", SchoolConversation => "school_conversation", EducationTopic => "education_topic", SchoolMention => "school_mention" }
+}

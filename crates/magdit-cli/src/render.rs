@@ -74,8 +74,44 @@ pub fn verdict(v: &Verdict, protocol: &Protocol, lang: Lang) -> String {
     if !mentions.is_empty() {
         let _ = writeln!(out, "\n{}:", l.found);
         for m in mentions {
-            let _ = writeln!(out, "  - {} «{}» ({}–{})", m.kind, m.text, m.start, m.end);
+            let _ = writeln!(out, "  - {}: «{}» ({}–{})", kind_label(&m.kind, lang), m.text, m.start, m.end);
         }
     }
     out
+}
+
+/// What a finding in the text is, in words; English uses the JSON names.
+fn kind_label(kind: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return kind.replace('_', " ");
+    }
+    match kind {
+        "person" => "persoon",
+        "name" => "naam",
+        "phone" => "telefoonnummer",
+        "email" => "e-mailadres",
+        "url" => "webadres",
+        "bsn" => "BSN",
+        "iban" => "IBAN",
+        "postcode" => "postcode",
+        "address" => "adres",
+        "birth_date" => "geboortedatum",
+        "pupil_number" => "leerlingnummer",
+        "health" => "gezondheid",
+        "care" => "zorg",
+        "family" => "gezinssituatie",
+        "discipline" => "schorsing of verwijdering",
+        "marks" => "cijfers of rapport",
+        "investigation" => "onderzoek of melding",
+        "marked" => "als vertrouwelijk gemarkeerd",
+        "insult" => "belediging",
+        "slur" => "scheldwoord",
+        "disease_curse" => "schelden met ziektes",
+        "threat" => "bedreiging",
+        "sexual" => "seksueel grensoverschrijdend",
+        "bullying" => "aanzetten tot pesten",
+        "hate" => "haatdragend",
+        other => other,
+    }
+    .to_string()
 }

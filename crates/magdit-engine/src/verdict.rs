@@ -44,8 +44,11 @@ pub struct Facts {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Mention {
-    /// What was found: a kind (`phone`, `insult`, …) or, for people, their id.
+    /// What was found: `person`, `name`, or a kind (`phone`, `insult`, `health`, …).
     pub kind: String,
+    /// For `person`: the id in `people`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
     pub text: String,
     /// Character offsets, end exclusive.
     pub start: usize,
@@ -57,16 +60,15 @@ impl Facts {
         let mut offsets = CharOffsets::new(text);
         let mut mention = |kind: String, span: Span| {
             let (start, end) = offsets.chars(span);
-            Mention { kind, text: text[span.start..span.end].to_string(), start, end }
+            Mention { kind, person: None, text: text[span.start..span.end].to_string(), start, end }
         };
-        let kind = |v: &dyn erased::SnakeName| v.snake();
-        let people = a.people.iter().map(|m| mention(people_ids(m.person), m.span)).collect();
+        let people = a.people.iter().map(|m| Mention { person: Some(people_ids(m.person)), ..mention("person".into(), m.span) }).collect();
         let other_names = a.other_names.iter().map(|s| mention("name".into(), *s)).collect();
-        let personal_data = a.personal_data.iter().map(|d| mention(kind(&d.kind), d.span)).collect();
-        let confidential = a.confidential.iter().map(|d| mention(kind(&d.kind), d.span)).collect();
-        let insults = a.abuse.iter().filter(|x| x.kind != AbuseKind::Threat).map(|d| mention(kind(&d.kind), d.span)).collect();
-        let threats = a.abuse.iter().filter(|x| x.kind == AbuseKind::Threat).map(|d| mention(kind(&d.kind), d.span)).collect();
-        let statements = a.statements.iter().filter(|x| x.kind != StatementKind::SchoolMention).map(|d| mention(kind(&d.kind), d.span)).collect();
+        let personal_data = a.personal_data.iter().map(|d| mention(d.kind.as_str().into(), d.span)).collect();
+        let confidential = a.confidential.iter().map(|d| mention(d.kind.as_str().into(), d.span)).collect();
+        let insults = a.abuse.iter().filter(|x| x.kind != AbuseKind::Threat).map(|d| mention(d.kind.as_str().into(), d.span)).collect();
+        let threats = a.abuse.iter().filter(|x| x.kind == AbuseKind::Threat).map(|d| mention(d.kind.as_str().into(), d.span)).collect();
+        let statements = a.statements.iter().filter(|x| x.kind != StatementKind::SchoolMention).map(|d| mention(d.kind.as_str().into(), d.span)).collect();
         let mut school_mentions: Vec<Mention> = a.school_names.iter().map(|s| mention("school_name".into(), *s)).collect();
         school_mentions.extend(a.statements.iter().filter(|x| x.kind == StatementKind::SchoolMention).map(|d| mention("school_life".into(), d.span)));
         school_mentions.sort_by_key(|m| m.start);
@@ -101,20 +103,5 @@ impl<'t> CharOffsets<'t> {
     fn chars(&mut self, span: Span) -> (usize, usize) {
         let start = self.at(span.start);
         (start, self.at(span.end))
-    }
-}
-
-/// The analysis kinds serialise as snake_case names; this gets that name as a string.
-mod erased {
-    pub trait SnakeName {
-        fn snake(&self) -> String;
-    }
-    impl<T: serde::Serialize> SnakeName for T {
-        fn snake(&self) -> String {
-            match serde_json::to_value(self) {
-                Ok(serde_json::Value::String(s)) => s,
-                _ => String::new(),
-            }
-        }
     }
 }

@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn lists_load() {
         assert_eq!(word_flags("Sanne") & FIRST_NAME, FIRST_NAME);
-        assert_eq!(word_flags("ROOS"), FIRST_NAME | AMBIGUOUS);
+        assert_eq!(word_flags("ROOS") & (FIRST_NAME | AMBIGUOUS), FIRST_NAME | AMBIGUOUS);
         assert_eq!(word_flags("Visser") & SURNAME, SURNAME);
         assert_eq!(word_flags("olanzapine"), 0);
         assert!(word_flags("Büşra") & FIRST_NAME != 0);

@@ -15,7 +15,7 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
         (?:
           \p{Lu}[\p{L}'-]*?
           (?:straat|str\.|weg|wg|laan|plein|gracht|singel|kade|dijk|dyk|pad|pd|hof|dreef|steeg
-            |stg|park|markt|baan|dam|wal|haven|plantsoen|boulevard|allee|plnts|erf|oord|dreef)
+            |stg|park|markt|baan|dam|wal|haven|plantsoen|boulevard|allee|plnts|erf|oord)
           | Markt | Plein | Dam
         )
         \x20
