@@ -95,6 +95,15 @@ pub(crate) fn is_tussenvoegsel(word: &str) -> bool {
     )
 }
 
+/// Subject pronouns, which follow a verb that opens a question ("Ben je", "Mag ik").
+pub(crate) fn is_subject_pronoun(word: &str) -> bool {
+    let mut buf = [0; 12];
+    matches!(
+        lower(word, &mut buf),
+        Some(b"ik" | b"je" | b"jij" | b"u" | b"hij" | b"zij" | b"ze" | b"het" | b"we" | b"wij" | b"jullie" | b"men")
+    )
+}
+
 /// Prepositions that are tussenvoegsels only before another one ("in 't Veld").
 pub(crate) fn is_weak_particle(word: &str) -> bool {
     let mut buf = [0; 12];

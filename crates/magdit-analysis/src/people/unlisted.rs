@@ -3,7 +3,7 @@
 
 use super::listed::Found;
 use super::lists::{
-    is_strong_tussenvoegsel, is_title, is_tussenvoegsel, is_weak_particle, word_flags, AMBIGUOUS, FIRST_NAME, SURNAME,
+    is_strong_tussenvoegsel, is_subject_pronoun, is_title, is_tussenvoegsel, is_weak_particle, word_flags, AMBIGUOUS, FIRST_NAME, SURNAME,
 };
 use super::text::{joins_name, only_spaces, strip_possessive_s, Token, DOT_AFTER, SENTENCE_START, TITLECASE};
 use crate::Span;
@@ -27,7 +27,8 @@ pub(crate) fn find(text: &str, tokens: &[Token], covered: &[Found], out: &mut Ve
         match hit {
             Some(h) => {
                 let span = Span::new(h.start, h.end);
-                if !covered.iter().any(|c| span.overlaps(&Span::new(c.start, c.end))) {
+                let listed = covered.iter().any(|c| span.overlaps(&Span::new(c.start, c.end)));
+                if !listed && !in_web_address(text, h.start) {
                     out.push(span);
                 }
                 i = h.next.max(i + 1);
@@ -35,6 +36,18 @@ pub(crate) fn find(text: &str, tokens: &[Token], covered: &[Found], out: &mut Ve
             None => i += 1,
         }
     }
+}
+
+/// "a.b.naam@school.nl", "www.sanne.nl": the address is reported as such, not its parts.
+fn in_web_address(text: &str, at: usize) -> bool {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..].find(char::is_whitespace).map_or(text.len(), |i| at + i);
+    let chunk = &text[start..end];
+    chunk.contains('@') || chunk.contains("://") || chunk.contains("www.")
 }
 
 fn word<'t>(text: &'t str, tokens: &[Token], i: usize) -> &'t str {
@@ -155,6 +168,11 @@ fn particles(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
         return None;
     }
     let surname = word(text, tokens, i + particles);
+    // A capitalised "Den" or "Ter" alone starts a place ("Den Haag", "Ter Apel"); before a
+    // surname it is capitalised only after a title, which `titled` handles.
+    if particles == 1 && tokens[i].capitalised() && is_strong_tussenvoegsel(word(text, tokens, i)) {
+        return None;
+    }
     let strong = (i..i + particles).any(|k| {
         let w = word(text, tokens, k);
         is_strong_tussenvoegsel(w) && (k > i || !tokens[k].capitalised())
@@ -189,9 +207,15 @@ fn first_name(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
         extend_with_surname(text, tokens, &mut hit);
     }
     let has_surname = hit.next > i + 1;
-    // "Roos" at the start of a sentence may be the flower; "Roos de Vries" is not.
-    if t.is(SENTENCE_START) && flags & AMBIGUOUS != 0 && !has_surname {
-        return None;
+    if flags & AMBIGUOUS != 0 && !has_surname {
+        // "Roos" at the start of a sentence may be the flower; "Roos de Vries" is not.
+        // "Ben je", "Mag ik": a verb put before its subject.
+        let before_pronoun = tokens.get(i + 1).is_some_and(|n| {
+            only_spaces(&text[t.end..n.start]) && is_subject_pronoun(n.str(text))
+        });
+        if t.is(SENTENCE_START) || before_pronoun {
+            return None;
+        }
     }
     Some(hit)
 }

@@ -1,0 +1,402 @@
+//! One text prepared for the abuse rules: normalised view, tokens with sentence and
+//! clause numbers, and the word-list hits on whole words (or on the parts of a compound
+//! or of words written together).
+
+use super::lexicon::{cat, Lex};
+use crate::normalize::{is_word_byte, Norm, F_COLLAPSE, WILD};
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tok {
+    pub s: u32,
+    pub e: u32,
+    pub sent: u32,
+    pub clause: u32,
+    pub quoted: bool,
+    /// The original word starts with a capital letter.
+    pub cap: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sent {
+    pub t0: u32,
+    pub t1: u32,
+    /// Ends with a question mark or starts with a question word.
+    pub question: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clause {
+    pub t0: u32,
+    pub t1: u32,
+    pub sent: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit {
+    /// Normalised byte range.
+    pub s: u32,
+    pub e: u32,
+    /// Token range `[t0, t1)`.
+    pub t0: u32,
+    pub t1: u32,
+    pub cats: u64,
+    /// Part of a token (compound or words written together).
+    pub part: bool,
+}
+
+#[derive(Default)]
+pub(crate) struct Scratch {
+    pub norm: Norm,
+    pub toks: Vec<Tok>,
+    pub sents: Vec<Sent>,
+    pub clauses: Vec<Clause>,
+    pub hits: Vec<Hit>,
+    raw: Vec<(u32, u32, u32)>,
+    parts: Vec<(u32, u32, u64)>,
+}
+
+const QUESTION_START: &[&str] = &["waarom", "hoe", "wanneer", "wat", "wie", "welke", "is", "zijn", "kan", "kunnen", "mag", "moeten", "beseffen", "snappen", "zien", "maakt", "heb", "hebben", "ben"];
+
+impl Scratch {
+    pub fn tok_str(&self, t: usize) -> &str {
+        let k = &self.toks[t];
+        std::str::from_utf8(&self.norm.text[k.s as usize..k.e as usize]).unwrap_or("")
+    }
+
+    pub fn tok_is(&self, t: usize, words: &[&str]) -> bool {
+        t < self.toks.len() && words.contains(&self.tok_str(t))
+    }
+
+    pub fn prepare(&mut self, text: &str, lex: &Lex) {
+        self.norm.build(text);
+        self.tokenize(text);
+        self.match_words(lex);
+    }
+
+    fn tokenize(&mut self, text: &str) {
+        self.toks.clear();
+        self.sents.clear();
+        self.clauses.clear();
+        let t = &self.norm.text;
+        let n = t.len();
+        let src = text.as_bytes();
+        let mut sent = 0u32;
+        let mut clause = 0u32;
+        let mut sent_has = false;
+        let mut clause_has = false;
+        let mut in_dq = false;
+        let mut sq_open: Option<usize> = None; // token index where a single quote opened
+        let mut i = 0;
+        let mut sq_marks: Vec<(usize, usize)> = Vec::new(); // (first token, end token) quoted by '…'
+        let mut question_end = false;
+        let mut sent_start_tok = 0usize;
+        while i < n {
+            let b = t[i];
+            if is_word_byte(b) {
+                let s = i;
+                while i < n
+                    && (is_word_byte(t[i])
+                        || (t[i] == b'\'' && i + 1 < n && is_word_byte(t[i + 1]) && i > s))
+                {
+                    i += 1;
+                }
+                let o = self.norm.orig_start(s);
+                let cap = text[o..].chars().next().is_some_and(char::is_uppercase);
+                let _ = src;
+                self.toks.push(Tok { s: s as u32, e: i as u32, sent, clause, quoted: in_dq, cap });
+                sent_has = true;
+                clause_has = true;
+                continue;
+            }
+            match b {
+                b'.' | b'!' | b'?' | b'\n' | b';' => {
+                    if b == b'?' {
+                        question_end = true;
+                    }
+                    if sent_has {
+                        let t1 = self.toks.len();
+                        self.close_sentence(sent_start_tok, t1, question_end);
+                        sent_start_tok = t1;
+                        sent += 1;
+                        clause += 1;
+                        sent_has = false;
+                        clause_has = false;
+                        question_end = false;
+                        if b == b'\n' {
+                            in_dq = false;
+                        }
+                    }
+                }
+                b',' | b':' | b'(' | b')' => {
+                    if clause_has {
+                        clause += 1;
+                        clause_has = false;
+                    }
+                }
+                b'"' => in_dq = !in_dq,
+                b'\'' => {
+                    let prev_word = i > 0 && is_word_byte(t[i - 1]);
+                    let next_word = i + 1 < n && is_word_byte(t[i + 1]);
+                    if !prev_word && next_word {
+                        sq_open = Some(self.toks.len());
+                    } else if prev_word && !next_word {
+                        if let Some(o) = sq_open.take() {
+                            if self.toks.get(o).is_some_and(|k| k.sent == sent) {
+                                sq_marks.push((o, self.toks.len()));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if sent_start_tok < self.toks.len() {
+            let t1 = self.toks.len();
+            self.close_sentence(sent_start_tok, t1, question_end);
+        }
+        for (a, b) in sq_marks {
+            for k in &mut self.toks[a..b] {
+                k.quoted = true;
+            }
+        }
+        // clause breaks before "maar", "want", "omdat"
+        let mut bump = 0u32;
+        let mut last_sent = u32::MAX;
+        for k in 0..self.toks.len() {
+            if self.toks[k].sent != last_sent {
+                last_sent = self.toks[k].sent;
+            } else if matches!(self.tok_str(k), "maar" | "want" | "omdat" | "terwijl" | "hoewel") {
+                bump += 1;
+            }
+            self.toks[k].clause += bump;
+        }
+        // clause table
+        let mut k = 0;
+        while k < self.toks.len() {
+            let c = self.toks[k].clause;
+            let s = k;
+            while k < self.toks.len() && self.toks[k].clause == c {
+                k += 1;
+            }
+            self.clauses.push(Clause { t0: s as u32, t1: k as u32, sent: self.toks[s].sent });
+        }
+        // renumber clauses densely
+        for (ci, c) in self.clauses.iter().enumerate() {
+            for tk in &mut self.toks[c.t0 as usize..c.t1 as usize] {
+                tk.clause = ci as u32;
+            }
+        }
+    }
+
+    fn close_sentence(&mut self, t0: usize, t1: usize, question_end: bool) {
+        let question = question_end || (t0 < t1 && QUESTION_START[..4].contains(&self.tok_str(t0)));
+        self.sents.push(Sent { t0: t0 as u32, t1: t1 as u32, question });
+    }
+
+    /// Token index containing normalised byte `p`.
+    fn tok_at(&self, p: u32) -> Option<usize> {
+        let i = self.toks.partition_point(|k| k.e <= p);
+        (i < self.toks.len() && self.toks[i].s <= p).then_some(i)
+    }
+
+    fn match_words(&mut self, lex: &Lex) {
+        self.hits.clear();
+        self.raw.clear();
+        for m in lex.ac.find_overlapping_iter(&self.norm.text[..]) {
+            self.raw.push((m.start() as u32, m.end() as u32, m.pattern().as_u32()));
+        }
+        self.raw.sort_unstable_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+        // whole-word matches first; parts collected per token
+        let mut tok_has_full = vec![false; 0];
+        let mut r = 0;
+        while r < self.raw.len() {
+            let (s, e, p) = self.raw[r];
+            r += 1;
+            let (Some(ts), Some(te)) = (self.tok_at(s), self.tok_at(e - 1)) else { continue };
+            let pat = lex.pats[p as usize];
+            let full = self.toks[ts].s == s && self.toks[te].e == e;
+            if full {
+                let mut c = pat.exact;
+                if ts == te {
+                    c |= pat.fuzzy | pat.nospace;
+                }
+                if pat.collapse != 0 && self.norm.any_flag(s as usize, e as usize, F_COLLAPSE) {
+                    c |= pat.collapse;
+                }
+                if c != 0 {
+                    if ts == te {
+                        if tok_has_full.is_empty() {
+                            tok_has_full = vec![false; self.toks.len()];
+                        }
+                        tok_has_full[ts] = true;
+                    }
+                    self.hits.push(Hit { s, e, t0: ts as u32, t1: te as u32 + 1, cats: c, part: false });
+                }
+            }
+        }
+        // compounds and words written together
+        let mut r = 0;
+        while r < self.raw.len() {
+            let (s, _, _) = self.raw[r];
+            let Some(ts) = self.tok_at(s) else {
+                r += 1;
+                continue;
+            };
+            // gather all raw matches inside token ts
+            let tk = self.toks[ts];
+            self.parts.clear();
+            while r < self.raw.len() && self.raw[r].0 < tk.e {
+                let (ps, pe, p) = self.raw[r];
+                r += 1;
+                let pat = lex.pats[p as usize];
+                let inside = pe <= tk.e && !(ps == tk.s && pe == tk.e);
+                if inside && pat.exact != 0 && !lex.strings[p as usize].contains(' ') {
+                    self.parts.push((ps, pe, pat.exact));
+                }
+            }
+            if self.parts.is_empty() || tok_has_full.get(ts).copied().unwrap_or(false) {
+                continue;
+            }
+            self.segment(ts, lex);
+        }
+        // masked words ("k*t", "k*nkerlijer")
+        if self.norm.text.contains(&WILD) {
+            for ts in 0..self.toks.len() {
+                let tk = self.toks[ts];
+                let w = &self.norm.text[tk.s as usize..tk.e as usize];
+                if w.contains(&WILD) {
+                    self.masked(ts, lex);
+                }
+            }
+        }
+        self.hits.sort_unstable_by_key(|h| (h.s, std::cmp::Reverse(h.e)));
+        // drop hits inside a longer hit; merge equal spans
+        let mut keep = vec![true; self.hits.len()];
+        for i in 0..self.hits.len() {
+            if !keep[i] {
+                continue;
+            }
+            let a = self.hits[i];
+            for j in i + 1..self.hits.len() {
+                let b = self.hits[j];
+                if b.s >= a.e {
+                    break;
+                }
+                if b.e <= a.e {
+                    if b.s == a.s && b.e == a.e {
+                        self.hits[i].cats |= b.cats;
+                    }
+                    keep[j] = false;
+                }
+            }
+        }
+        let mut k = 0;
+        self.hits.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+    }
+
+    /// Splits token `ts` into word-list parts and glue words, if it can be done fully.
+    fn segment(&mut self, ts: usize, lex: &Lex) {
+        let tk = self.toks[ts];
+        let w = &self.norm.text[tk.s as usize..tk.e as usize];
+        if w.len() > 64 || lex.is_split_exception(w) {
+            return;
+        }
+        let n = w.len();
+        // best[i] = (came from, was lexicon part, cats); reach from 0 to n
+        let mut from: [i16; 65] = [-1; 65];
+        let mut via: [u64; 65] = [0; 65];
+        let mut reach = [false; 65];
+        reach[0] = true;
+        for i in 0..n {
+            if !reach[i] {
+                continue;
+            }
+            // lexicon parts starting at i
+            for &(ps, pe, c) in &self.parts {
+                if (ps - tk.s) as usize == i {
+                    let j = (pe - tk.s) as usize;
+                    if !reach[j] || via[j] == 0 {
+                        reach[j] = true;
+                        from[j] = i as i16;
+                        via[j] = c;
+                    }
+                }
+            }
+            // glue words starting at i
+            for g in &lex.glue {
+                let gb = g.as_bytes();
+                if w[i..].starts_with(gb) && !reach[i + gb.len()] {
+                    reach[i + gb.len()] = true;
+                    from[i + gb.len()] = i as i16;
+                    via[i + gb.len()] = 0;
+                }
+            }
+        }
+        if !reach[n] {
+            return;
+        }
+        let mut j = n;
+        let mut segs: [(u32, u32, u64); 16] = [(0, 0, 0); 16];
+        let mut k = 0;
+        let mut lexical = 0;
+        while j > 0 && k < 16 {
+            let i = from[j] as usize;
+            segs[k] = (i as u32, j as u32, via[j]);
+            if via[j] != 0 {
+                lexical += 1;
+            }
+            k += 1;
+            j = i;
+        }
+        if j != 0 || lexical == 0 {
+            return;
+        }
+        for &(a, b, c) in segs[..k].iter().rev() {
+            if c != 0 {
+                self.hits.push(Hit {
+                    s: tk.s + a,
+                    e: tk.s + b,
+                    t0: ts as u32,
+                    t1: ts as u32 + 1,
+                    cats: c,
+                    part: true,
+                });
+            }
+        }
+    }
+
+    /// Matches a token with masked letters against the single-word entries.
+    fn masked(&mut self, ts: usize, lex: &Lex) {
+        let tk = self.toks[ts];
+        let w = &self.norm.text[tk.s as usize..tk.e as usize];
+        let wild = w.iter().filter(|&&b| b == WILD).count();
+        if w.len() < 3 || wild * 2 > w.len() || w[0] == WILD {
+            return;
+        }
+        let eq = |t: &[u8], p: &[u8]| t.len() == p.len() && t.iter().zip(p).all(|(&a, &b)| a == b || a == WILD);
+        for (p, c) in &lex.maskable {
+            if eq(w, p) {
+                self.hits.push(Hit { s: tk.s, e: tk.e, t0: ts as u32, t1: ts as u32 + 1, cats: *c, part: false });
+                return;
+            }
+        }
+        for (p, c) in &lex.maskable {
+            if c & (cat::DPREFIX | cat::KUTPREFIX) == 0 || p.len() >= w.len() || !eq(&w[..p.len()], p) {
+                continue;
+            }
+            let rest = &w[p.len()..];
+            for (q, c2) in &lex.maskable {
+                if eq(rest, q) {
+                    let m = tk.s + p.len() as u32;
+                    self.hits.push(Hit { s: tk.s, e: m, t0: ts as u32, t1: ts as u32 + 1, cats: *c, part: true });
+                    self.hits.push(Hit { s: m, e: tk.e, t0: ts as u32, t1: ts as u32 + 1, cats: *c2, part: true });
+                    return;
+                }
+            }
+        }
+    }
+}
