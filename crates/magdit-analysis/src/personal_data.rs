@@ -17,17 +17,16 @@ use crate::{Analysis, PersonalData, PersonalDataKind, Span};
 
 /// Runs after `people::find`, whose names tell which dates are dates of birth.
 pub(crate) fn find(text: &str, out: &mut Analysis) {
-    let mut found: Vec<PersonalData> = Vec::new();
-    let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+    let mut f = Found::default();
     // In order of confidence: of two overlapping findings the earlier kind wins (an
     // e-mail's domain is no separate URL, a pupil number no BSN).
-    add(&mut found, PersonalDataKind::Email, |v| web::emails(text, v));
-    add(&mut found, PersonalDataKind::Url, |v| web::urls(text, v));
-    if has_digit {
-        add(&mut found, PersonalDataKind::Iban, |v| ibans(text, v));
-        add(&mut found, PersonalDataKind::PupilNumber, |v| pupil_numbers(text, v));
-        add(&mut found, PersonalDataKind::Phone, |v| phone::find(text, v));
-        add(&mut found, PersonalDataKind::Bsn, |v| bsns(text, v));
+    f.add(PersonalDataKind::Email, |v, _| web::emails(text, v));
+    f.add(PersonalDataKind::Url, |v, _| web::urls(text, v));
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        f.add(PersonalDataKind::Iban, |v, blocked| ibans(text, v, blocked));
+        f.add(PersonalDataKind::PupilNumber, |v, _| pupil_numbers(text, v));
+        f.add(PersonalDataKind::Phone, |v, _| phone::find(text, v));
+        f.add(PersonalDataKind::Bsn, |v, _| bsns(text, v));
         let names: Vec<(usize, usize)> = out
             .people
             .iter()
@@ -35,22 +34,40 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
             .chain(out.other_names.iter().copied())
             .map(|s| (s.start, s.end))
             .collect();
-        add(&mut found, PersonalDataKind::BirthDate, |v| dates::births(text, &names, v));
-        add(&mut found, PersonalDataKind::Postcode, |v| location::postcodes(text, v));
-        add(&mut found, PersonalDataKind::Address, |v| location::addresses(text, v));
+        f.add(PersonalDataKind::BirthDate, |v, _| dates::births(text, &names, v));
+        f.add(PersonalDataKind::Postcode, |v, _| location::postcodes(text, v));
+        f.add(PersonalDataKind::Address, |v, _| location::addresses(text, v));
     }
-    found.sort_by_key(|d| d.span);
-    out.personal_data.extend(found);
+    f.data.sort_by_key(|d| d.span);
+    out.personal_data.extend(f.data);
 }
 
-fn add(found: &mut Vec<PersonalData>, kind: PersonalDataKind, finder: impl FnOnce(&mut Vec<(usize, usize)>)) {
-    let mut spans = Vec::new();
-    finder(&mut spans);
-    for (s, e) in spans {
-        let span = Span::new(s, e);
-        if !found.iter().any(|d| d.span.overlaps(&span)) {
-            found.push(PersonalData { kind, span });
+type Spans = Vec<(usize, usize)>;
+
+#[derive(Default)]
+struct Found {
+    data: Vec<PersonalData>,
+    /// Text that is no datum itself but whose digits are no other datum either: an IBAN
+    /// with a wrong checksum holds no phone number.
+    blocked: Spans,
+}
+
+impl Found {
+    /// Runs `finder`, which pushes spans of `kind` (and may block text for later kinds),
+    /// and keeps the spans that overlap nothing found or blocked before.
+    fn add(&mut self, kind: PersonalDataKind, finder: impl FnOnce(&mut Spans, &mut Spans)) {
+        let mut spans = Vec::new();
+        let mut blocked = Vec::new();
+        finder(&mut spans, &mut blocked);
+        for (s, e) in spans {
+            let span = Span::new(s, e);
+            let taken = self.data.iter().any(|d| d.span.overlaps(&span))
+                || self.blocked.iter().any(|&(bs, be)| span.overlaps(&Span::new(bs, be)));
+            if !taken {
+                self.data.push(PersonalData { kind, span });
+            }
         }
+        self.blocked.extend(blocked);
     }
 }
 
@@ -65,7 +82,7 @@ static BSN: LazyLock<Regex> = LazyLock::new(|| {
 static BSN_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)bsn|burgerservicenummer|sofinummer|sofi-nummer").expect("valid pattern"));
 
-fn bsns(text: &str, out: &mut Vec<(usize, usize)>) {
+fn bsns(text: &str, out: &mut Spans) {
     for m in BSN.find_iter(text) {
         let digits: Vec<u8> = m.as_str().bytes().filter(u8::is_ascii_digit).collect();
         if !checksum::is_bsn(&digits) || in_longer_number(text, m.start(), m.end()) {
@@ -90,15 +107,19 @@ fn in_longer_number(text: &str, start: usize, end: usize) -> bool {
 static IBAN_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)[a-z]{2}[0-9]{2} ?[a-z0-9]{4}").expect("valid IBAN pattern"));
 
-fn ibans(text: &str, out: &mut Vec<(usize, usize)>) {
+/// Valid IBANs go to `out`; IBAN-shaped text with a wrong checksum to `blocked`.
+fn ibans(text: &str, out: &mut Spans, blocked: &mut Spans) {
     let mut from = 0;
     while let Some(m) = IBAN_START.find_at(text, from) {
         match iban_at(text.as_bytes(), m.start()) {
-            Some(end) => {
+            Ok(end) => {
                 out.push((m.start(), end));
                 from = end;
             }
-            None => from = m.start() + 1,
+            Err(end) => {
+                blocked.push((m.start(), end));
+                from = m.start() + 1;
+            }
         }
         // find_at restarts at a byte offset; keep it on a char boundary.
         while !text.is_char_boundary(from) {
@@ -108,8 +129,9 @@ fn ibans(text: &str, out: &mut Vec<(usize, usize)>) {
 }
 
 /// Reads an IBAN written whole or in groups ("NL91 ABNA 0417 1643 00") from `start` and
-/// returns its end when the length fits the country and the checksum holds.
-fn iban_at(b: &[u8], start: usize) -> Option<usize> {
+/// returns its end when the length fits the country and the checksum holds, else `Err`
+/// with the end of the IBAN-shaped text.
+fn iban_at(b: &[u8], start: usize) -> Result<usize, usize> {
     let mut chars = Vec::with_capacity(34);
     let mut ends = Vec::with_capacity(34);
     let mut j = start;
@@ -125,10 +147,11 @@ fn iban_at(b: &[u8], start: usize) -> Option<usize> {
         }
     }
     let bounded = |n: usize| !b.get(ends[n - 1]).is_some_and(u8::is_ascii_alphanumeric);
-    match checksum::iban_length(&chars[..2]) {
-        Some(n) => (chars.len() >= n && bounded(n) && checksum::is_iban(&chars[..n])).then(|| ends[n - 1]),
-        None => (15..=chars.len()).rev().find(|&n| bounded(n) && checksum::is_iban(&chars[..n])).map(|n| ends[n - 1]),
-    }
+    let valid = match checksum::iban_length(&chars[..2]) {
+        Some(n) => (chars.len() >= n && bounded(n) && checksum::is_iban(&chars[..n])).then_some(n),
+        None => (15..=chars.len()).rev().find(|&n| bounded(n) && checksum::is_iban(&chars[..n])),
+    };
+    valid.map(|n| ends[n - 1]).ok_or(ends[ends.len() - 1])
 }
 
 /// "leerlingnummer 123456", "lln. 123456", "leerlingnr: 123456": the number is the datum.
@@ -139,7 +162,7 @@ static PUPIL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pupil-number pattern")
 });
 
-fn pupil_numbers(text: &str, out: &mut Vec<(usize, usize)>) {
+fn pupil_numbers(text: &str, out: &mut Spans) {
     for m in PUPIL.find_iter(text) {
         let digits = m.as_str().bytes().rev().take_while(u8::is_ascii_digit).count();
         out.push((m.end() - digits, m.end()));

@@ -148,3 +148,32 @@ fn large_roster() {
     let a = Analyzer::new(&[]).analyze("Sanne de Vries en Leerling42 Achternaam42", &people, None);
     assert_eq!(a.people.iter().map(|p| p.person).collect::<Vec<_>>(), [1000, 42]);
 }
+
+/// Rough timing of the whole analysis of a 280-character post against a 1,000-person
+/// roster: `cargo test --release --test people -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing_roster_of_1000() {
+    let firsts = ["Sanne", "Daan", "Noor", "Mark", "Lieke", "Fatima", "Youssef", "Emre", "Sem", "Julia", "Lucas", "Zoë", "Büşra", "Mila", "Bram", "Tess"];
+    let lasts = ["de Vries", "Jansen", "El Amrani", "van den Berg", "Bakker", "Yılmaz", "Visser", "Smit", "de Boer", "Mulder", "Meijer", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Dekker", "Brouwer", "de Wit", "Dijkstra"];
+    let names: Vec<String> = (0..1000).map(|i| format!("{} {}{}", firsts[i % firsts.len()], lasts[(i / 7) % lasts.len()], if i % 3 == 0 { "" } else { "s" })).collect();
+    let people: Vec<Person> = names.iter().map(|n| Person { name: n }).collect();
+    let post = "Wat een geweldige dag gehad met groep 8! Mark de Boer en Noor hebben samen met juf De Vries \
+                de musical voorbereid. Vragen? Mail naar info@school.nl of bel 06-12345678. Daan is op 12 maart \
+                jarig. Meer foto's op www.school.nl/fotos 🎉 Groetjes, meester Jansen";
+    assert!((250..=300).contains(&post.chars().count()), "{}", post.chars().count());
+    let analyzer = Analyzer::new(&["School".to_string()]);
+    let n = 10_000;
+    let t = std::time::Instant::now();
+    let mut found = 0;
+    for _ in 0..n {
+        found += std::hint::black_box(analyzer.analyze(std::hint::black_box(post), &people, Some(3))).people.len();
+    }
+    let per = t.elapsed() / n;
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(analyzer.analyze(std::hint::black_box(post), &[], None));
+    }
+    let empty = t.elapsed() / n;
+    eprintln!("analyze, 280 chars: {per:?} with 1,000 people ({} mentions), {empty:?} without people", found / n as usize);
+}

@@ -118,10 +118,11 @@ impl<'s> Sheet<'s> {
             Fact::ChannelKind => Enum(s.channel.kind.map_or("unknown", ChannelKind::as_str)),
             Fact::ChannelName => Text(s.channel.name.as_deref().unwrap_or("")),
             Fact::ChannelAudience => Enum(s.channel.audience.map_or("unknown", |a| a.as_str())),
-            Fact::OnSocialMedia => Bool(
-                s.action == Action::UseSocialMedia
-                    || matches!(s.channel.kind, Some(ChannelKind::SocialMedia | ChannelKind::Messaging | ChannelKind::Blog)),
-            ),
+            Fact::OnSocialMedia => Bool(match s.channel.kind {
+                Some(kind) => matches!(kind, ChannelKind::SocialMedia | ChannelKind::Messaging | ChannelKind::Blog),
+                // Friend requests and group chats exist only on social media and chat apps.
+                None => matches!(s.action, Action::UseSocialMedia | Action::Befriend | Action::JoinGroup),
+            } || s.action == Action::UseSocialMedia),
             Fact::AboutSchool => Bool(self.about_school),
             Fact::OnBehalfOfSchool => Bool(s.content.on_behalf_of_school.unwrap_or(false) || self.says(StatementKind::OnBehalfOfSchool)),
             Fact::Confidential => Bool(self.confidential),

@@ -90,6 +90,7 @@ impl Scratch {
         let mut sq_marks: Vec<(usize, usize)> = Vec::new(); // (first token, end token) quoted by '…'
         let mut question_end = false;
         let mut sent_start_tok = 0usize;
+        let mut pending: Vec<(usize, usize, bool)> = Vec::new();
         while i < n {
             let b = t[i];
             if is_word_byte(b) {
@@ -115,7 +116,7 @@ impl Scratch {
                     }
                     if sent_has {
                         let t1 = self.toks.len();
-                        self.close_sentence(sent_start_tok, t1, question_end);
+                        pending.push((sent_start_tok, t1, question_end));
                         sent_start_tok = t1;
                         sent += 1;
                         clause += 1;
@@ -152,8 +153,10 @@ impl Scratch {
             i += 1;
         }
         if sent_start_tok < self.toks.len() {
-            let t1 = self.toks.len();
-            self.close_sentence(sent_start_tok, t1, question_end);
+            pending.push((sent_start_tok, self.toks.len(), question_end));
+        }
+        for (a, b, q) in pending {
+            self.close_sentence(a, b, q);
         }
         for (a, b) in sq_marks {
             for k in &mut self.toks[a..b] {
