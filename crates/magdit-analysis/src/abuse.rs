@@ -64,7 +64,7 @@ const FIRST_ANY: &[&str] =
     &["ik", "k", "ikke", "we", "wij", "me", "mij", "mijn", "m'n", "mn", "ons", "onze", "mezelf", "onszelf", "mijzelf"];
 const SECOND: &[&str] = &["je", "jij", "jou", "jouw", "jullie", "u", "uw", "jezelf", "jullie"];
 const THIRD: &[&str] = &["hij", "hem", "zij", "ze", "haar", "hen", "hun", "die", "zijn"];
-const OBJECT_TARGET: &[&str] = &["je", "jou", "jij", "jullie", "u", "hem", "haar", "hen", "ze", "die", "jullie"];
+const OBJECT_TARGET: &[&str] = &["je", "jou", "jij", "jullie", "u", "hem", "haar", "hen", "ze"];
 const NEGATORS: &[&str] = &["geen", "niet", "nooit", "niemand", "niets", "niks"];
 const FILLERS: &[&str] = &[
     "echt", "helemaal", "zo'n", "zon", "een", "zo", "wel", "eens", "ook", "toch", "gewoon", "zeker", "absoluut",
@@ -121,9 +121,10 @@ impl Rules<'_> {
     fn tok_span(&self, t0: usize, t1: usize) -> (u32, u32) {
         (self.sc.toks[t0].s, self.sc.toks[t1 - 1].e)
     }
+    /// Whole-word hits (not parts of a compound) starting in tokens `[t0, t1)`.
     fn hits_in(&self, t0: usize, t1: usize) -> impl Iterator<Item = &Hit> {
         let start = self.sc.hits.partition_point(|h| h.t0 < t0 as u32);
-        self.sc.hits[start..].iter().take_while(move |h| h.t0 < t1 as u32)
+        self.sc.hits[start..].iter().take_while(move |h| h.t0 < t1 as u32).filter(|h| !h.part)
     }
     fn any_in(&self, t0: usize, t1: usize, c: u64) -> bool {
         self.hits_in(t0, t1).any(|h| h.cats & c != 0)
@@ -321,17 +322,45 @@ impl Rules<'_> {
         for (i, h) in hits.iter().enumerate() {
             let t = h.t0 as usize;
             if h.cats & cat::CURSE != 0 {
-                if !self.countered(t, h.t1 as usize) && !self.negated_before(t) {
+                // "kanker op!" but not "sponsorloop tegen kanker op zaterdag"
+                let (c0, _) = self.clause_of(t);
+                let lead_ok = t == c0
+                    || matches!(
+                        self.tok(t - 1),
+                        "jij" | "ga" | "nou" | "en" | "dus" | "gewoon" | "toch" | "maar" | "he" | "hey" | "joh" | "man"
+                            | "kk" | "vuile" | "oh" | "o" | "ach" | "zeg" | "jullie" | "allemaal" | "lekker"
+                    )
+                    || !matches!(self.tok(h.t1 as usize - 1), "op");
+                if lead_ok && !self.countered(t, h.t1 as usize) && !self.negated_before(t) {
                     self.push(out, AbuseKind::DiseaseCurse, self.span(h));
                 }
                 continue;
             }
             if h.cats & cat::CURSE_WISH != 0 {
+                // aimed at "je/jij/jullie/u": the nearest pronoun before the disease word
                 let (c0, _) = self.clause_of(t);
-                let lo = t.saturating_sub(4).max(c0);
-                let to_you = (lo..t).any(|k| SECOND.contains(&self.tok(k)));
-                let by_me = (lo..t).any(|k| matches!(self.tok(k), "ik" | "me" | "mij"));
-                if to_you && !by_me && !self.countered(t, h.t1 as usize) {
+                let disease = (t..h.t1 as usize)
+                    .find(|&k| {
+                        matches!(
+                            self.tok(k),
+                            "kanker" | "tering" | "tyfus" | "tiefus" | "klere" | "kolere" | "pest" | "pleuris" | "pokken" | "takke"
+                        )
+                    })
+                    .unwrap_or(t);
+                let mut to_you = false;
+                let mut k = disease;
+                while k > c0 && k + 6 > disease {
+                    k -= 1;
+                    let w = self.tok(k);
+                    if SECOND.contains(&w) {
+                        to_you = true;
+                        break;
+                    }
+                    if FIRST_ANY.contains(&w) || THIRD.contains(&w) {
+                        break;
+                    }
+                }
+                if to_you && !self.countered(t, h.t1 as usize) {
                     self.push(out, AbuseKind::DiseaseCurse, self.span(h));
                 }
                 continue;
@@ -505,7 +534,10 @@ impl Rules<'_> {
             let (c0, c1) = (c.t0 as usize, c.t1 as usize);
             let sent = self.sc.sents[c.sent as usize];
             let (s0, s1) = (sent.t0 as usize, sent.t1 as usize);
-            let first_person = self.toks_any(s0, s1, FIRST_ANY);
+            let first_person = self.toks_any(s0, s1, FIRST_ANY)
+                || (s0..s1).any(|k| self.tok(k).starts_with("ik") && self.hits_in(k, k + 1).any(|h| h.s > self.sc.toks[k].s));
+            // "waarom doen we dat niet gewoon?": a suggestion, not a negation
+            let why_not = sent.question && self.tok(s0) == "waarom";
             // the first group or polar word of the sentence: rhetorical negators come before it
             let first_content = self
                 .hits_in(s0, s1)
@@ -522,7 +554,7 @@ impl Rules<'_> {
                     // a group word that is also a slur/insult still counts as the group
                 }
                 if h.cats & cat::NEGATOR != 0 && h.cats & cat::NEUTRAL == 0 {
-                    if !(sent.question && (h.t0 as usize) < first_content) {
+                    if !why_not && !(sent.question && (h.t0 as usize) < first_content) {
                         negators += 1;
                     }
                     continue;
@@ -559,6 +591,12 @@ impl Rules<'_> {
             let Some(key) = key else { continue };
             if self.countered(key.t0 as usize, key.t1 as usize) {
                 continue;
+            }
+            // the group is only named inside a quotation that is reported or condemned
+            if let Some(g) = group_sent {
+                if self.sc.toks[g.t0 as usize].quoted && self.countered(g.t0 as usize, g.t1 as usize) {
+                    continue;
+                }
             }
             let (gs, ge) = match group_sent {
                 Some(g) => (g.s, g.e),
@@ -665,6 +703,22 @@ impl Rules<'_> {
             if counter {
                 continue;
             }
+            // "praat niet met hem" is an imperative; "ik praat niet met je" is not
+            if let Some(i) = incite_neg {
+                let k = i.t0 as usize;
+                if k > c0 && matches!(self.tok(k), "praat" | "speel" | "ga") && FIRST_SUBJ.iter().chain(SECOND).chain(&["hij", "zij", "ze"]).any(|w| *w == self.tok(k - 1)) {
+                    incite_neg = None;
+                }
+            }
+            // someone to exclude: him, her, you, a name
+            let (s0, _) = self.sent_of(c0);
+            let target = (c0..c1).any(|k| {
+                matches!(self.tok(k), "hem" | "haar" | "hen" | "ze" | "je" | "jou" | "jullie" | "die" | "deze")
+                    || self.sc.toks[k].cap && k > s0 && !FIRST_ANY.contains(&self.tok(k))
+            });
+            if !target {
+                continue;
+            }
             let span = match (incite, incite_neg, exclude, social) {
                 // "laten we haar buitensluiten", "gooi hem uit de groep"
                 (Some(i), None, Some(x), _) if negators == 0 => Some((i.s.min(x.s), i.e.max(x.e))),
@@ -681,5 +735,159 @@ impl Rules<'_> {
             }
         }
         let _ = self.text;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexicon::{cat, section_cat, LEX};
+    use super::text::Scratch;
+
+    fn cat_names(c: u64) -> String {
+        let names = [
+            "insult", "insult-adjectival", "insult-context", "insult-predicate", "slur", "slur-adjectival",
+            "slur-context", "prefix", "kut-prefix", "person", "curse", "curse-wish", "group", "emotion", "attribute",
+            "harm", "profanity", "positive", "negator", "neutral", "anti-hate", "threat", "threat-at-end",
+            "harm-verb", "harm-stem", "harm-particle", "harm-particle-adjacent", "death-wish", "target", "sexual",
+            "request", "request-imperative", "body", "media", "share", "pressure", "bullying", "incite",
+            "incite-negative", "exclude", "social", "counter", "speech", "speech-before", "condemn",
+        ];
+        names.iter().filter(|n| section_cat(n).is_some_and(|b| c & b != 0)).copied().collect::<Vec<_>>().join("|")
+    }
+
+    /// `MAGDIT_DEBUG="text" cargo test -p magdit-analysis --lib debug_hits -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn debug_hits() {
+        let text = std::env::var("MAGDIT_DEBUG").unwrap_or_default();
+        let mut sc = Scratch::default();
+        sc.prepare(&text, &LEX);
+        println!("norm: {:?}", std::str::from_utf8(&sc.norm.text).unwrap());
+        for (i, t) in sc.toks.iter().enumerate() {
+            print!("{}[{}/{}{}] ", sc.tok_str(i), t.sent, t.clause, if t.quoted { "q" } else { "" });
+        }
+        println!();
+        for h in &sc.hits {
+            let s = std::str::from_utf8(&sc.norm.text[h.s as usize..h.e as usize]).unwrap();
+            println!("  {s:?} {}{}", cat_names(h.cats), if h.part { " (part)" } else { "" });
+        }
+        let mut a = crate::Analysis::default();
+        super::find(&text, &mut a);
+        for x in &a.abuse {
+            println!("=> {:?} {:?}", x.kind, &text[x.span.start..x.span.end]);
+        }
+    }
+
+    fn dictionary() -> Option<Vec<String>> {
+        let s = std::fs::read_to_string("/usr/share/dict/dutch").ok()?;
+        Some(s.lines().map(|l| crate::normalize::fold_pattern(l)).filter(|w| w.bytes().all(|b| b.is_ascii_lowercase())).collect())
+    }
+
+    /// Generated variants that are ordinary Dutch words (needs /usr/share/dict/dutch;
+    /// development aid: candidates for data/abuse/exceptions.txt).
+    #[test]
+    #[ignore]
+    fn variants_that_are_words() {
+        let Some(dict) = dictionary() else { return };
+        let lex = &*LEX;
+        let mut idx = std::collections::HashMap::new();
+        for (i, s) in lex.strings.iter().enumerate() {
+            idx.insert(s.as_str(), i);
+        }
+        let mut found = Vec::new();
+        for w in &dict {
+            if let Some(&i) = idx.get(w.as_str()) {
+                let p = lex.pats[i];
+                if p.exact == 0 && (p.fuzzy | p.nospace) != 0 {
+                    found.push(format!("{w}\t{}", cat_names(p.fuzzy | p.nospace)));
+                }
+            }
+        }
+        found.sort();
+        found.dedup();
+        println!("{}", found.join("\n"));
+        println!("{} variants are words", found.len());
+    }
+
+    /// Dictionary words that are split into glue + list word (candidates for
+    /// [split-exceptions]) and single words that give an abuse hit by themselves.
+    #[test]
+    #[ignore]
+    fn dictionary_words_alone() {
+        let Some(dict) = dictionary() else { return };
+        let mut sc = Scratch::default();
+        let mut split = Vec::new();
+        let mut flagged = Vec::new();
+        for w in &dict {
+            sc.prepare(w, &LEX);
+            if sc.hits.iter().any(|h| h.s != 0 || h.e as usize != w.len()) && !sc.hits.iter().any(|h| h.s == 0 && h.e as usize == w.len()) {
+                let parts: Vec<String> = sc.hits.iter().map(|h| format!("{}:{}", &w[h.s as usize..h.e as usize], cat_names(h.cats & !(cat::POS)))).collect();
+                split.push(format!("{w}\t{}", parts.join(" ")));
+            }
+            let mut a = crate::Analysis::default();
+            super::find(w, &mut a);
+            if !a.abuse.is_empty() {
+                flagged.push(format!("{w}\t{:?}", a.abuse.iter().map(|x| x.kind).collect::<Vec<_>>()));
+            }
+        }
+        println!("--- split ({})\n{}", split.len(), split.join("\n"));
+        println!("--- flagged alone ({})\n{}", flagged.len(), flagged.join("\n"));
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    /// `cargo test --release -p magdit-analysis --lib timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn timing() {
+        let post = "Meneer De Boer is echt een sukkel en een loser, wat een k*tschool. Als je morgen weer naar school komt sla ik je in elkaar Tim. Vertrouwelijk: Noor heeft de diagnose ADHD gekregen, het zorgdossier stuur ik je nog. Dit is mijn persoonlijke mening!!";
+        let post = &post[..280.min(post.len())];
+        let plain = "Trots op onze leerlingen van groep 8, wat een prachtige musical vanavond! Dank aan alle ouders en collega's die hebben geholpen. Op persoonlijke titel: wat een mooie avond was het, ik heb genoten van elke minuut en de kinderen hebben het super gedaan.";
+        for (name, t) in [("abusive post", post), ("plain post", plain)] {
+            let n = 20_000;
+            let mut a = crate::Analysis::default();
+            type F = fn(&str, &mut crate::Analysis);
+            let fs: [(&str, F); 3] = [("abuse", super::find), ("confidential", crate::confidential::find), ("statements", crate::statements::find)];
+            for (m, f) in fs {
+                f(t, &mut a);
+                let start = std::time::Instant::now();
+                for _ in 0..n {
+                    a = crate::Analysis::default();
+                    f(std::hint::black_box(t), &mut a);
+                }
+                println!("{name:>12} {m:>12}: {:.2} µs", start.elapsed().as_secs_f64() / n as f64 * 1e6);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod timing_parts {
+    #[test]
+    #[ignore]
+    fn timing_parts() {
+        let t = "Trots op onze leerlingen van groep 8, wat een prachtige musical vanavond! Dank aan alle ouders en collega's die hebben geholpen. Op persoonlijke titel: wat een mooie avond was het, ik heb genoten van elke minuut en de kinderen hebben het super gedaan.";
+        let lex = &*super::LEX;
+        println!("patterns: {}  ac: {:?} mem {} KB", lex.pats.len(), lex.ac.kind(), lex.ac.memory_usage() / 1024);
+        let n = 20_000;
+        let mut norm = crate::normalize::Norm::default();
+        let s = std::time::Instant::now();
+        for _ in 0..n {
+            norm.build(std::hint::black_box(t));
+        }
+        println!("norm: {:.2} µs", s.elapsed().as_secs_f64() / n as f64 * 1e6);
+        let s = std::time::Instant::now();
+        let mut c = 0;
+        for _ in 0..n {
+            c += lex.ac.find_overlapping_iter(&norm.text[..]).count();
+        }
+        println!("ac overlapping: {:.2} µs ({} matches)", s.elapsed().as_secs_f64() / n as f64 * 1e6, c / n);
+        let mut sc = super::text::Scratch::default();
+        let s = std::time::Instant::now();
+        for _ in 0..n {
+            sc.prepare(std::hint::black_box(t), lex);
+        }
+        println!("prepare: {:.2} µs", s.elapsed().as_secs_f64() / n as f64 * 1e6);
     }
 }

@@ -15,6 +15,7 @@
 //! Every byte of the view remembers which source character it came from and what was
 //! done to it ([`F_LEET`], [`F_MASK`], [`F_JOIN`], [`F_COLLAPSE`], [`F_FOLD`]).
 
+pub(crate) mod keywords;
 pub(crate) mod lexicon;
 
 use crate::Span;
@@ -361,10 +362,34 @@ impl Norm {
         self.flags[s..e].iter().any(|f| f & flag != 0)
     }
 
+    #[cfg(test)]
     pub fn as_str(&self) -> &str {
         // Only ASCII bytes are ever pushed.
         std::str::from_utf8(&self.text).unwrap_or("")
     }
+}
+
+/// Words of a text: maximal runs of letters and digits, as byte ranges.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut it = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some(&(_, c)) = it.peek() {
+            if c.is_alphanumeric() {
+                break;
+            }
+            it.next();
+        }
+        let (s, c) = it.next()?;
+        let mut e = s + c.len_utf8();
+        while let Some(&(i, c)) = it.peek() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            e = i + c.len_utf8();
+            it.next();
+        }
+        Some((s, e))
+    })
 }
 
 /// Bytes that belong to a run checked for leetspeak and masking.

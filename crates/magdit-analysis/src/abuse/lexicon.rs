@@ -67,6 +67,9 @@ pub(crate) mod cat {
     /// Categories whose words also match with one typo, as a whole word.
     pub const FUZZY: u64 = INSULT
         | INSULT_ADJ
+        | INSULT_CTX
+        | CURSE
+        | CURSE_WISH
         | SLUR
         | SLUR_ADJ
         | GROUP
@@ -76,6 +79,23 @@ pub(crate) mod cat {
         | PROFANE
         | TVERB
         | DPREFIX;
+    /// Categories that may be found inside a longer word (compounds, words written
+    /// together); function words (speech, requests, incitement) may not.
+    pub const SEGMENTABLE: u64 = INSULT
+        | INSULT_ADJ
+        | INSULT_CTX
+        | SLUR
+        | SLUR_ADJ
+        | SLUR_CTX
+        | DPREFIX
+        | KUTPREFIX
+        | PERSON
+        | GROUP
+        | EMOTE
+        | ATTR
+        | HARM
+        | PROFANE
+        | TVERB;
     /// Categories whose words are tried against masked tokens ("k*t", "k*nkerlijer").
     pub const MASKABLE: u64 =
         INSULT | INSULT_ADJ | INSULT_CTX | SLUR | SLUR_ADJ | SLUR_CTX | DPREFIX | KUTPREFIX | PERSON | GROUP;
@@ -172,6 +192,7 @@ pub(crate) struct Lex {
 }
 
 impl Lex {
+    #[cfg(test)]
     pub fn is_glue(&self, w: &[u8]) -> bool {
         self.glue.binary_search_by(|g| g.as_bytes().cmp(w)).is_ok()
     }
@@ -208,6 +229,7 @@ fn build() -> Lex {
     // Pass 1: exact spellings.
     let mut fuzzy_src: Vec<(String, u64)> = Vec::new();
     let mut phrase_src: Vec<(String, u64)> = Vec::new();
+    let mut phrase_fuzzy_src: Vec<(String, u64)> = Vec::new();
     for (_, src) in SOURCES {
         for e in lexicon::parse(src) {
             let target: Option<&mut Vec<String>> = match e.section {
@@ -233,6 +255,9 @@ fn build() -> Lex {
                 }
                 if p.contains(' ') && p.split(' ').count() <= 3 {
                     phrase_src.push((p.clone(), c));
+                    if c & cat::FUZZY != 0 {
+                        phrase_fuzzy_src.push((p.clone(), c & cat::FUZZY));
+                    }
                 }
             }
         }
@@ -259,10 +284,32 @@ fn build() -> Lex {
             }
         }
     }
+    // phrases: one word of four letters or more with a typo ("de knker krijgen")
+    for (p, c) in &phrase_fuzzy_src {
+        let words: Vec<&str> = p.split(' ').collect();
+        for (k, w) in words.iter().enumerate() {
+            if w.len() < 4 || !is_word(w) {
+                continue;
+            }
+            for v in typo_variants(w) {
+                if fuzzy_exceptions.binary_search(&v).is_ok() {
+                    continue;
+                }
+                let mut ws = words.clone();
+                ws[k] = &v;
+                let s = ws.join(" ");
+                if !exact_set.contains(&s) {
+                    add(s, *c, 0, &mut index, &mut pats);
+                }
+            }
+        }
+    }
     for p in &exact {
         let c = pats[index[p]].exact;
         for v in collapse_variants(p) {
-            add(v, c, 1, &mut index, &mut pats);
+            if v.len() >= 3 {
+                add(v, c, 1, &mut index, &mut pats);
+            }
         }
     }
     for (p, c) in &phrase_src {
@@ -378,5 +425,18 @@ mod tests {
         let l = &*LEX;
         assert!(l.pats.len() > 1000);
         assert!(l.is_glue(b"een"));
+    }
+}
+#[cfg(test)]
+mod probe {
+    #[test]
+    #[ignore]
+    fn probe() {
+        let l = &*super::LEX;
+        for w in std::env::var("PROBE").unwrap_or_default().split(',') {
+            let i = l.strings.iter().position(|s| s == w);
+            println!("{w}: {:?}", i.map(|i| l.pats[i]));
+        }
+        println!("{:?}", super::typo_variants("homoseksuelen"));
     }
 }

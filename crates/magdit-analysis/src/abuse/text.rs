@@ -63,10 +63,6 @@ impl Scratch {
         std::str::from_utf8(&self.norm.text[k.s as usize..k.e as usize]).unwrap_or("")
     }
 
-    pub fn tok_is(&self, t: usize, words: &[&str]) -> bool {
-        t < self.toks.len() && words.contains(&self.tok_str(t))
-    }
-
     pub fn prepare(&mut self, text: &str, lex: &Lex) {
         self.norm.build(text);
         self.tokenize(text);
@@ -169,8 +165,25 @@ impl Scratch {
         for k in 0..self.toks.len() {
             if self.toks[k].sent != last_sent {
                 last_sent = self.toks[k].sent;
-            } else if matches!(self.tok_str(k), "maar" | "want" | "omdat" | "terwijl" | "hoewel") {
-                bump += 1;
+            } else {
+                let w = self.tok_str(k);
+                let next = if k + 1 < self.toks.len() { self.tok_str(k + 1) } else { "" };
+                let conj = match w {
+                    "want" | "omdat" | "daarom" => true,
+                    // "… als ik ze neerschiet": a clause of its own with the writer as subject
+                    "als" | "wanneer" | "zodra" => matches!(next, "ik" | "we" | "wij"),
+                    // "maar" as a conjunction, not "ook maar", "pas maar op", "ga maar"
+                    "maar" => !matches!(
+                        self.tok_str(k - 1),
+                        "ook" | "alleen" | "slechts" | "pas" | "wacht" | "ga" | "kijk" | "doe" | "zeg" | "kom"
+                            | "laat" | "nou" | "toch" | "even" | "gewoon" | "eens" | "zo" | "dat" | "wat" | "kan"
+                            | "kun" | "moet" | "mag" | "blijf" | "blijft" | "blijven" | "val" | "spring" | "krijg"
+                    ),
+                    _ => false,
+                };
+                if conj {
+                    bump += 1;
+                }
             }
             self.toks[k].clause += bump;
         }
@@ -220,9 +233,9 @@ impl Scratch {
             let pat = lex.pats[p as usize];
             let full = self.toks[ts].s == s && self.toks[te].e == e;
             if full {
-                let mut c = pat.exact;
+                let mut c = pat.exact | pat.fuzzy;
                 if ts == te {
-                    c |= pat.fuzzy | pat.nospace;
+                    c |= pat.nospace;
                 }
                 if pat.collapse != 0 && self.norm.any_flag(s as usize, e as usize, F_COLLAPSE) {
                     c |= pat.collapse;
@@ -254,8 +267,10 @@ impl Scratch {
                 r += 1;
                 let pat = lex.pats[p as usize];
                 let inside = pe <= tk.e && !(ps == tk.s && pe == tk.e);
-                if inside && pat.exact != 0 && !lex.strings[p as usize].contains(' ') {
-                    self.parts.push((ps, pe, pat.exact));
+                let c = pat.exact & cat::SEGMENTABLE;
+                let long_enough = pe - ps >= 4 || c & (cat::KUTPREFIX | cat::INSULT | cat::SLUR) != 0;
+                if inside && c != 0 && long_enough && !lex.strings[p as usize].contains(' ') {
+                    self.parts.push((ps, pe, c));
                 }
             }
             if self.parts.is_empty() || tok_has_full.get(ts).copied().unwrap_or(false) {
@@ -287,9 +302,11 @@ impl Scratch {
                     break;
                 }
                 if b.e <= a.e {
-                    if b.s == a.s && b.e == a.e {
-                        self.hits[i].cats |= b.cats;
-                    }
+                    // a phrase takes over the categories of the words inside it, except
+                    // the negation and polarity words it was written to absorb
+                    // ("niets anders dan", "niet illegaal", "niets waard")
+                    let absorbed = cat::NEGATOR | cat::POS | cat::NEUTRAL;
+                    self.hits[i].cats |= if b.s == a.s && b.e == a.e { b.cats } else { b.cats & !absorbed };
                     keep[j] = false;
                 }
             }
@@ -329,9 +346,25 @@ impl Scratch {
                     }
                 }
             }
-            // glue words starting at i
+            // glue words starting at i; after a list word only longer ones ("doodaan" is
+            // not split, nor "potje" or "aapte")
+            let after_word = via[i] != 0 || (i > 0 && from[i] >= 0 && via[i] == 0 && {
+                let mut k = i;
+                let mut seen = false;
+                while k > 0 && from[k] >= 0 {
+                    if via[k] != 0 {
+                        seen = true;
+                        break;
+                    }
+                    k = from[k] as usize;
+                }
+                seen
+            });
             for g in &lex.glue {
                 let gb = g.as_bytes();
+                if after_word && gb.len() < 3 {
+                    continue;
+                }
                 if w[i..].starts_with(gb) && !reach[i + gb.len()] {
                     reach[i + gb.len()] = true;
                     from[i + gb.len()] = i as i16;
@@ -358,6 +391,9 @@ impl Scratch {
         if j != 0 || lexical == 0 {
             return;
         }
+        // two list words glued together are a compound ("kankerlijer"); one list word
+        // with only function words around it stands for itself ("eenteef", "ikhaat")
+        let compound = lexical >= 2;
         for &(a, b, c) in segs[..k].iter().rev() {
             if c != 0 {
                 self.hits.push(Hit {
@@ -366,7 +402,7 @@ impl Scratch {
                     t0: ts as u32,
                     t1: ts as u32 + 1,
                     cats: c,
-                    part: true,
+                    part: compound,
                 });
             }
         }

@@ -21,6 +21,7 @@ pub(crate) struct Entry {
     /// All spellings the line stands for, trimmed, inner whitespace made one space.
     pub forms: Vec<String>,
     /// 1-based line number, for messages.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub line: usize,
 }
 

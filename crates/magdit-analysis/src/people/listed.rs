@@ -1,14 +1,13 @@
 //! Mentions of the given people.
 //!
 //! The people list can hold a whole school roster (a thousand names) and changes from
-//! call to call, so nothing is built over it. Instead the text's few tokens go into two
+//! call to call, so nothing is built over it. Instead the text's few words go into two
 //! small bit sets keyed by a four-character fingerprint of each word's start and end;
-//! each person costs two fingerprint look-ups, and only the rare hits are compared in full.
+//! each person costs two fingerprint look-ups, and only the rare hits are compared in full,
+//! at the positions a small index over the text's words gives.
 
-use super::lists::{is_title, is_tussenvoegsel, is_weak_particle, word_flags, AMBIGUOUS, FIRST_NAME};
-use super::text::{
-    fold_eq, joins_name, only_spaces, prefix_key, strip_possessive_s, suffix_key, Token,
-};
+use super::lists::{is_title, is_tussenvoegsel, word_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, TITLE, WEAK_PARTICLE};
+use super::text::{fold_eq, is_word_char, joins_name, only_spaces, prefix_key, strip_possessive_s, suffix_key, Token};
 use crate::Person;
 
 /// A mention found for `person`, before the actor's own are set aside.
@@ -17,6 +16,24 @@ pub(crate) struct Found {
     pub start: usize,
     pub end: usize,
     pub person: usize,
+}
+
+/// Finds the mentions of `people` (the actor's included) in the tokenised text; the result
+/// is sorted by start and free of overlaps, the longest mention winning.
+pub(crate) fn find(text: &str, tokens: &[Token], people: &[Person<'_>]) -> Vec<Found> {
+    let index = WordIndex::new(text, tokens);
+    let mut found = Vec::new();
+    let mut lone = Vec::new();
+    for (p, person) in people.iter().enumerate() {
+        if !index.may_contain(person.name) {
+            continue;
+        }
+        let m = Matcher { text, tokens, name: person.name, parts: NameParts::new(person.name), person: p };
+        m.full_name_or_first_name(&index, &mut found, &mut lone);
+        m.surname(&index, &mut found);
+    }
+    keep_unique_first_names(people, lone, &mut found);
+    remove_overlaps(found)
 }
 
 const BITS: u32 = 13;
@@ -39,6 +56,73 @@ impl Fingerprints {
     }
 }
 
+/// The text's words by the fingerprint of their start, and the fingerprint sets.
+struct WordIndex {
+    starts: Fingerprints,
+    ends: Fingerprints,
+    /// Open hashing: `heads[slot]` is 1 + the first entry of the slot's chain, 0 if none.
+    heads: Vec<u32>,
+    /// (start fingerprint, token index, 1 + next entry in the chain or 0).
+    entries: Vec<(u32, u32, u32)>,
+}
+
+impl WordIndex {
+    fn new(text: &str, tokens: &[Token]) -> Self {
+        let slots = (tokens.len() * 2).next_power_of_two().max(64);
+        let mut index = WordIndex {
+            starts: Fingerprints([0; 1 << (BITS - 6)]),
+            ends: Fingerprints([0; 1 << (BITS - 6)]),
+            heads: vec![0; slots],
+            entries: Vec::with_capacity(tokens.len() + 8),
+        };
+        for (i, t) in tokens.iter().enumerate() {
+            index.insert(t.prefix, i);
+            index.ends.insert(t.suffix);
+            // "Daans" mentions Daan: the stem's fingerprints must be there too.
+            if let Some(stem) = strip_possessive_s(t.str(text)) {
+                let key = prefix_key(stem);
+                if key != t.prefix {
+                    index.insert(key, i);
+                }
+                index.ends.insert(suffix_key(stem));
+            }
+        }
+        index
+    }
+
+    fn slot(&self, key: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B1) >> 16) as usize & (self.heads.len() - 1)
+    }
+
+    fn insert(&mut self, key: u32, token: usize) {
+        self.starts.insert(key);
+        let slot = self.slot(key);
+        self.entries.push((key, token as u32, self.heads[slot]));
+        self.heads[slot] = self.entries.len() as u32;
+    }
+
+    /// Whether the name's first or last word may be among the text's words.
+    fn may_contain(&self, name: &str) -> bool {
+        !name.is_empty() && (self.starts.contains(prefix_key(name)) || self.ends.contains(suffix_key(name)))
+    }
+
+    /// The indices of the words that start like `word`.
+    fn words_like(&self, word: &str) -> impl Iterator<Item = usize> + '_ {
+        let key = prefix_key(word);
+        let mut next = self.heads[self.slot(key)];
+        std::iter::from_fn(move || {
+            while next != 0 {
+                let (k, token, n) = self.entries[next as usize - 1];
+                next = n;
+                if k == key {
+                    return Some(token as usize);
+                }
+            }
+            None
+        })
+    }
+}
+
 /// The alphanumeric parts of a person's name, as byte ranges into the name.
 struct NameParts {
     parts: [(usize, usize); 8],
@@ -47,198 +131,178 @@ struct NameParts {
 
 impl NameParts {
     fn new(name: &str) -> Self {
-        let mut parts = [(0, 0); 8];
-        let mut len = 0;
+        let mut np = NameParts { parts: [(0, 0); 8], len: 0 };
         let mut start = None;
-        for (i, c) in name.char_indices().chain(std::iter::once((name.len(), ' '))) {
-            match (c.is_alphanumeric(), start) {
+        let push = |np: &mut NameParts, s: usize, e: usize| {
+            if np.len < np.parts.len() {
+                np.parts[np.len] = (s, e);
+                np.len += 1;
+            }
+        };
+        for (i, c) in name.char_indices() {
+            match (is_word_char(c), start) {
                 (true, None) => start = Some(i),
-                (false, Some(s)) if len < parts.len() => {
-                    parts[len] = (s, i);
-                    len += 1;
+                (false, Some(s)) => {
+                    push(&mut np, s, i);
                     start = None;
                 }
-                (false, Some(_)) => start = None,
                 _ => {}
             }
         }
-        NameParts { parts, len }
+        if let Some(s) = start {
+            push(&mut np, s, name.len());
+        }
+        np
     }
 
     fn all(&self) -> &[(usize, usize)] {
         &self.parts[..self.len]
     }
+}
+
+/// One person's name matched against the text.
+struct Matcher<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+    name: &'a str,
+    parts: NameParts,
+    person: usize,
+}
+
+/// A lone first name, kept only if no one else with that first name claims the word.
+struct Lone {
+    token: usize,
+    found: Found,
+}
+
+impl Matcher<'_> {
+    fn part(&self, k: usize) -> &str {
+        let (s, e) = self.parts.parts[k];
+        &self.name[s..e]
+    }
+
+    fn found(&self, start: usize, end: usize) -> Found {
+        Found { start, end, person: self.person }
+    }
 
     /// Where the surname starts: at the first tussenvoegsel after the first name ("Mark |de
     /// Boer"), else at the last word, in both cases taking in a double name joined by a
     /// hyphen ("Anna |Visser-de Jong"). `None` for one-word names.
-    fn surname_start(&self, name: &str) -> Option<usize> {
-        if self.len < 2 {
+    fn surname_start(&self) -> Option<usize> {
+        let n = self.parts.len;
+        if n < 2 {
             return None;
         }
-        let parts = self.all();
-        let mut s = (1..parts.len())
-            .find(|&k| is_tussenvoegsel(&name[parts[k].0..parts[k].1]))
-            .unwrap_or(parts.len() - 1);
-        while s > 1 && name[parts[s - 1].1..parts[s].0].contains('-') {
+        let mut s = (1..n).find(|&k| is_tussenvoegsel(self.part(k))).unwrap_or(n - 1);
+        while s > 1 && self.name[self.parts.parts[s - 1].1..self.parts.parts[s].0].contains('-') {
             s -= 1;
         }
         Some(s)
     }
-}
 
-/// Finds the mentions of `people` (the actor's included) in the tokenised text; the result
-/// is sorted by start and free of overlaps, the longest mention winning.
-pub(crate) fn find(text: &str, tokens: &[Token], people: &[Person<'_>]) -> Vec<Found> {
-    let candidates = candidates(text, tokens, people);
-    let mut found = Vec::new();
-    let mut lone = Vec::new();
-    for &p in &candidates {
-        let name = people[p].name;
-        let parts = NameParts::new(name);
-        if parts.len == 0 {
-            continue;
-        }
-        full_name(text, tokens, name, &parts, p, &mut found);
-        surname(text, tokens, name, &parts, p, &mut found);
-        lone.clear();
-        first_name(text, tokens, name, &parts, p, &mut lone);
-        // Checked only on a hit: it compares with every other candidate.
-        if !lone.is_empty() && first_name_is_unique(people, &candidates, p) {
-            found.extend_from_slice(&lone);
-        }
+    /// The first word, if it can stand alone as a first name (not an initial, not "de" of
+    /// a name given surname first).
+    fn first_name(&self) -> Option<&str> {
+        let first = self.part(0);
+        let ok = first.chars().count() >= 2 && !is_tussenvoegsel(first) && !is_title(first);
+        ok.then_some(first)
     }
-    remove_overlaps(found)
-}
 
-/// The first word of a name, if it can stand alone as a first name (not an initial, not
-/// "de" of a name given surname first).
-fn first_word(name: &str) -> Option<&str> {
-    let (s, e) = NameParts::new(name).parts[0];
-    let first = &name[s..e];
-    (first.chars().count() >= 2 && !is_tussenvoegsel(first) && !is_title(first)).then_some(first)
-}
-
-/// The people whose first or last word may be in the text.
-fn candidates(text: &str, tokens: &[Token], people: &[Person<'_>]) -> Vec<usize> {
-    let mut starts = Fingerprints([0; 1 << (BITS - 6)]);
-    let mut ends = Fingerprints([0; 1 << (BITS - 6)]);
-    for t in tokens {
-        starts.insert(t.prefix);
-        ends.insert(t.suffix);
-        // "Daans" mentions Daan: the stem's fingerprints must be there too.
-        if let Some(stem) = strip_possessive_s(t.str(text)) {
-            starts.insert(prefix_key(stem));
-            ends.insert(suffix_key(stem));
-        }
-    }
-    people
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| {
-            !p.name.is_empty()
-                && (starts.contains(prefix_key(p.name)) || ends.contains(suffix_key(p.name)))
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// Matches the name parts against consecutive tokens from `tokens[i]`; the last part may
-/// carry a possessive "s". Returns the end of the matched name.
-fn match_parts(text: &str, tokens: &[Token], i: usize, name: &str, parts: &[(usize, usize)]) -> Option<usize> {
-    let mut end = 0;
-    for (k, &(s, e)) in parts.iter().enumerate() {
-        let t = tokens.get(i + k)?;
-        if k > 0 && !joins_name(&text[tokens[i + k - 1].end..t.start]) {
-            return None;
-        }
-        let (word, part) = (t.str(text), &name[s..e]);
-        if fold_eq(word, part) {
-            end = t.end;
-        } else {
-            let stem = strip_possessive_s(word).filter(|_| k + 1 == parts.len())?;
-            if !fold_eq(stem, part) {
+    /// Matches the name parts against consecutive tokens from `tokens[i]`; the last part
+    /// may carry a possessive "s". Returns the end of the matched name.
+    fn match_parts(&self, i: usize, parts: &[(usize, usize)]) -> Option<usize> {
+        let (text, tokens) = (self.text, self.tokens);
+        let mut end = 0;
+        for (k, &(s, e)) in parts.iter().enumerate() {
+            let t = tokens.get(i + k)?;
+            if k > 0 && !joins_name(&text[tokens[i + k - 1].end..t.start]) {
                 return None;
             }
-            end = t.start + stem.len();
+            let (word, part) = (t.str(text), &self.name[s..e]);
+            if fold_eq(word, part) {
+                end = t.end;
+            } else {
+                let stem = strip_possessive_s(word).filter(|_| k + 1 == parts.len())?;
+                if !fold_eq(stem, part) {
+                    return None;
+                }
+                end = t.start + stem.len();
+            }
+        }
+        Some(end)
+    }
+
+    /// The full name anywhere, in any case; the first name alone where it stands alone.
+    fn full_name_or_first_name(&self, index: &WordIndex, found: &mut Vec<Found>, lone: &mut Vec<Lone>) {
+        if self.parts.len == 0 {
+            return;
+        }
+        let lone_name = self.first_name();
+        for i in index.words_like(self.part(0)) {
+            if self.parts.len >= 2 {
+                if let Some(end) = self.match_parts(i, self.parts.all()) {
+                    found.push(self.found(self.tokens[i].start, end));
+                    continue;
+                }
+            }
+            let Some(first) = lone_name else { continue };
+            let Some(end) = self.match_parts(i, &self.parts.parts[..1]) else { continue };
+            let t = &self.tokens[i];
+            // "de roos" is a flower; "Roos" may be the pupil.
+            if !t.capitalised() && word_flags(first) & AMBIGUOUS != 0 {
+                continue;
+            }
+            if !self.followed_by_other_surname(i) {
+                lone.push(Lone { token: i, found: self.found(t.start, end) });
+            }
         }
     }
-    Some(end)
-}
 
-fn full_name(text: &str, tokens: &[Token], name: &str, parts: &NameParts, person: usize, found: &mut Vec<Found>) {
-    if parts.len < 2 {
-        return;
+    /// "Sanne Bakker" is not the listed Sanne de Vries: a first name directly followed by a
+    /// capitalised word that is not itself a first name ("Sanne Daan en Noor") belongs to
+    /// someone else. (The person's own surname is matched as a longer full-name mention.)
+    fn followed_by_other_surname(&self, i: usize) -> bool {
+        let (text, tokens) = (self.text, self.tokens);
+        let Some(next) = tokens.get(i + 1) else { return false };
+        if !only_spaces(&text[tokens[i].end..next.start]) {
+            return false;
+        }
+        (next.capitalised() && word_flags(next.str(text)) & FIRST_NAME == 0)
+            || (next.has(PARTICLE) && !next.has(WEAK_PARTICLE) && tokens.get(i + 2).is_some_and(Token::capitalised))
     }
-    for i in 0..tokens.len() {
-        if let Some(end) = match_parts(text, tokens, i, name, parts.all()) {
-            found.push(Found { start: tokens[i].start, end, person });
+
+    /// "meneer De Boer", "mevrouw Van den Berg", "meester Jansen", or a surname with its
+    /// tussenvoegsel and a capital ("De Boer", "de Vries"): enough to name the person.
+    fn surname(&self, index: &WordIndex, found: &mut Vec<Found>) {
+        let Some(s) = self.surname_start() else { return };
+        let surname = &self.parts.all()[s..];
+        let has_particle = is_tussenvoegsel(self.part(s));
+        let tokens = self.tokens;
+        for i in index.words_like(self.part(s)) {
+            let Some(end) = self.match_parts(i, surname) else { continue };
+            let titled = i > 0
+                && tokens[i - 1].has(TITLE)
+                && joins_name(&self.text[tokens[i - 1].end..tokens[i].start]);
+            if titled {
+                found.push(self.found(tokens[i - 1].start, end));
+            } else if has_particle && tokens[i + surname.len() - 1].capitalised() {
+                found.push(self.found(tokens[i].start, end));
+            }
         }
     }
 }
 
-/// "meneer De Boer", "mevrouw Van den Berg", "meester Jansen", or a surname with its
-/// tussenvoegsel and a capital ("De Boer", "de Vries"): enough to name the person.
-fn surname(text: &str, tokens: &[Token], name: &str, parts: &NameParts, person: usize, found: &mut Vec<Found>) {
-    let Some(s) = parts.surname_start(name) else { return };
-    let surname = &parts.all()[s..];
-    let has_particle = is_tussenvoegsel(&name[surname[0].0..surname[0].1]);
-    for i in 0..tokens.len() {
-        let Some(end) = match_parts(text, tokens, i, name, surname) else { continue };
-        let titled = i > 0
-            && is_title(tokens[i - 1].str(text))
-            && joins_name(&text[tokens[i - 1].end..tokens[i].start]);
-        let last = &tokens[i + surname.len() - 1];
-        if titled {
-            found.push(Found { start: tokens[i - 1].start, end, person });
-        } else if has_particle && last.capitalised() {
-            found.push(Found { start: tokens[i].start, end, person });
+/// A lone first name names a person only when no other listed person has it: every
+/// person with that first name claims the same word, so a word claimed by two different
+/// names is dropped. The same full name twice is one person listed twice.
+fn keep_unique_first_names(people: &[Person<'_>], mut lone: Vec<Lone>, found: &mut Vec<Found>) {
+    lone.sort_by_key(|l| l.token);
+    for group in lone.chunk_by(|a, b| a.token == b.token) {
+        let name = people[group[0].found.person].name.trim();
+        if group.iter().all(|l| fold_eq(people[l.found.person].name.trim(), name)) {
+            found.extend(group.iter().map(|l| l.found));
         }
     }
-}
-
-/// A lone first name names a person only when no other listed person has it.
-fn first_name_is_unique(people: &[Person<'_>], candidates: &[usize], p: usize) -> bool {
-    let name = people[p].name;
-    let Some(first) = first_word(name) else { return false };
-    // Everyone sharing the first name shares its fingerprint, so is among the candidates.
-    // The same full name twice is one person listed twice, not two people.
-    !candidates.iter().any(|&q| {
-        let other = people[q].name;
-        q != p
-            && first_word(other).is_some_and(|f| fold_eq(f, first))
-            && !fold_eq(other.trim(), name.trim())
-    })
-}
-
-fn first_name(text: &str, tokens: &[Token], name: &str, parts: &NameParts, person: usize, found: &mut Vec<Found>) {
-    let Some(first) = first_word(name) else { return };
-    let ambiguous = word_flags(first) & AMBIGUOUS != 0;
-    for (i, t) in tokens.iter().enumerate() {
-        let Some(end) = match_parts(text, tokens, i, name, &parts.parts[..1]) else { continue };
-        // "de roos" is a flower; "Roos" may be the pupil.
-        if ambiguous && !t.capitalised() {
-            continue;
-        }
-        if followed_by_other_surname(text, tokens, i) {
-            continue;
-        }
-        found.push(Found { start: t.start, end, person });
-    }
-}
-
-/// "Sanne Bakker" is not the listed Sanne de Vries: a first name directly followed by a
-/// capitalised word that is not itself a first name ("Sanne Daan en Noor") belongs to
-/// someone else. (The person's own surname is matched as a longer full-name mention.)
-fn followed_by_other_surname(text: &str, tokens: &[Token], i: usize) -> bool {
-    let Some(next) = tokens.get(i + 1) else { return false };
-    let gap = &text[tokens[i].end..next.start];
-    let next_word = next.str(text);
-    (only_spaces(gap) && next.capitalised() && word_flags(next_word) & FIRST_NAME == 0)
-        || (only_spaces(gap)
-            && is_tussenvoegsel(next_word)
-            && !is_weak_particle(next_word)
-            && tokens.get(i + 2).is_some_and(Token::capitalised))
 }
 
 /// Sorts by start and keeps, of overlapping mentions, the longest; the same span for two

@@ -54,67 +54,52 @@ pub(crate) fn word_flags(word: &str) -> u8 {
     WORDS.get(&fold_hash(word)).copied().unwrap_or(0)
 }
 
-/// Lower-cases a short ASCII word into `buf`; `None` for long or non-ASCII words, which
-/// are never titles or tussenvoegsels.
-fn lower<'b>(word: &str, buf: &'b mut [u8; 12]) -> Option<&'b [u8]> {
+/// A form of address or title before a name ("mevrouw", "dhr", "juf", "dr").
+pub(crate) const TITLE: u8 = 1;
+/// A tussenvoegsel ("de", "van", "der", "El").
+pub(crate) const PARTICLE: u8 = 2;
+/// A preposition that is a tussenvoegsel only before another ("in 't Veld").
+pub(crate) const WEAK_PARTICLE: u8 = 4;
+/// A tussenvoegsel hardly found outside names ("der", "den", "ter", "'t").
+pub(crate) const STRONG_PARTICLE: u8 = 8;
+/// A subject pronoun, which follows a verb that opens a question ("Ben je", "Mag ik").
+pub(crate) const PRONOUN: u8 = 16;
+
+/// The closed word classes of `word`, case-insensitively; computed once per token.
+pub(crate) fn word_class(word: &str) -> u8 {
     let b = word.as_bytes();
-    if b.len() > buf.len() || !word.is_ascii() {
-        return None;
+    if b.len() > 9 || !word.is_ascii() {
+        return 0;
     }
+    let mut buf = [0u8; 9];
     for (d, s) in buf.iter_mut().zip(b) {
         *d = s.to_ascii_lowercase();
     }
-    Some(&buf[..b.len()])
+    match &buf[..b.len()] {
+        b"meneer" | b"mevrouw" | b"mevr" | b"mw" | b"mvr" | b"mvrw" | b"dhr" | b"hr" | b"mnr"
+        | b"heer" | b"juf" | b"juffrouw" | b"meester" | b"mr" | b"mrs" | b"dr" | b"drs"
+        | b"prof" | b"professor" | b"ir" | b"ing" | b"ds" | b"dominee" | b"zuster"
+        | b"broeder" => TITLE,
+        b"der" | b"den" | b"ter" | b"ten" | b"t" | b"vd" => PARTICLE | STRONG_PARTICLE,
+        b"in" | b"op" | b"uit" | b"te" | b"aan" => PARTICLE | WEAK_PARTICLE,
+        b"het" => PARTICLE | PRONOUN,
+        b"de" | b"van" | b"la" | b"le" | b"du" | b"da" | b"di" | b"del" | b"della" | b"des"
+        | b"von" | b"el" | b"al" | b"d" => PARTICLE,
+        b"ik" | b"je" | b"jij" | b"u" | b"hij" | b"zij" | b"ze" | b"we" | b"wij" | b"jullie"
+        | b"men" => PRONOUN,
+        _ => 0,
+    }
 }
 
 /// Forms of address and academic titles that precede a surname ("mevrouw Jansen",
 /// "dhr. De Groot", "juf Sanne", "Prof. Dr. Visser").
 pub(crate) fn is_title(word: &str) -> bool {
-    let mut buf = [0; 12];
-    matches!(
-        lower(word, &mut buf),
-        Some(
-            b"meneer" | b"mevrouw" | b"mevr" | b"mw" | b"mvr" | b"mvrw" | b"dhr" | b"hr" | b"mnr"
-                | b"heer" | b"juf" | b"juffrouw" | b"meester" | b"mr" | b"mrs" | b"dr" | b"drs"
-                | b"prof" | b"professor" | b"ir" | b"ing" | b"ds" | b"dominee" | b"zuster"
-                | b"broeder"
-        )
-    )
+    word_class(word) & TITLE != 0
 }
 
 /// Particles that precede a surname ("de", "van der", "in 't", "El" in "El Amrani").
 pub(crate) fn is_tussenvoegsel(word: &str) -> bool {
-    let mut buf = [0; 12];
-    matches!(
-        lower(word, &mut buf),
-        Some(
-            b"de" | b"der" | b"den" | b"van" | b"het" | b"t" | b"te" | b"ter" | b"ten" | b"in"
-                | b"op" | b"aan" | b"la" | b"le" | b"du" | b"da" | b"di" | b"del" | b"della" | b"des"
-                | b"von" | b"vd" | b"uit" | b"el" | b"al" | b"d"
-        )
-    )
-}
-
-/// Subject pronouns, which follow a verb that opens a question ("Ben je", "Mag ik").
-pub(crate) fn is_subject_pronoun(word: &str) -> bool {
-    let mut buf = [0; 12];
-    matches!(
-        lower(word, &mut buf),
-        Some(b"ik" | b"je" | b"jij" | b"u" | b"hij" | b"zij" | b"ze" | b"het" | b"we" | b"wij" | b"jullie" | b"men")
-    )
-}
-
-/// Prepositions that are tussenvoegsels only before another one ("in 't Veld").
-pub(crate) fn is_weak_particle(word: &str) -> bool {
-    let mut buf = [0; 12];
-    matches!(lower(word, &mut buf), Some(b"in" | b"op" | b"uit" | b"te" | b"aan"))
-}
-
-/// Tussenvoegsels that hardly occur outside names ("der", "den", "ter"), so that "van der"
-/// plus any capitalised word is a surname, unlike "van de" ("van de Jumbo").
-pub(crate) fn is_strong_tussenvoegsel(word: &str) -> bool {
-    let mut buf = [0; 12];
-    matches!(lower(word, &mut buf), Some(b"der" | b"den" | b"ter" | b"ten" | b"t" | b"vd"))
+    word_class(word) & PARTICLE != 0
 }
 
 #[cfg(test)]
@@ -129,5 +114,12 @@ mod tests {
         assert_eq!(word_flags("olanzapine"), 0);
         assert!(word_flags("Büşra") & FIRST_NAME != 0);
         assert!(word_flags("Busra") & FIRST_NAME != 0);
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(word_class("Mevrouw"), TITLE);
+        assert_eq!(word_class("DER"), PARTICLE | STRONG_PARTICLE);
+        assert_eq!(word_class("Sanne"), 0);
     }
 }

@@ -10,6 +10,8 @@ pub(crate) struct Token {
     /// Last four folded characters, padded in front with spaces (see [`suffix_key`]).
     pub suffix: u32,
     pub flags: u8,
+    /// Closed word classes (title, tussenvoegsel, pronoun), see [`super::lists::word_class`].
+    pub class: u8,
 }
 
 /// First character upper case, the rest not all upper case ("Sanne", "McDonald", "A").
@@ -27,6 +29,9 @@ impl Token {
     }
     pub fn is(&self, flag: u8) -> bool {
         self.flags & flag != 0
+    }
+    pub fn has(&self, class: u8) -> bool {
+        self.class & class != 0
     }
     /// Upper-case initial, in either title case or all caps.
     pub fn capitalised(&self) -> bool {
@@ -71,6 +76,19 @@ fn pack(bytes: [u8; 4]) -> u32 {
     u32::from_le_bytes(bytes)
 }
 
+/// Letters and digits. Latin letters with diacritics (U+00C0–U+024F, which names use
+/// most) are recognised without the Unicode table look-up, which costs more than the rest
+/// of a fingerprint.
+pub(crate) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if ('\u{c0}'..='\u{24f}').contains(&c) {
+        return c != '×' && c != '÷';
+    }
+    c.is_alphanumeric()
+}
+
 /// The first four folded characters of the alphanumeric run at the start of `s`,
 /// padded with spaces: "Sanne" → "sann", "Jo Li" → "jo  ". Leading punctuation is skipped.
 pub(crate) fn prefix_key(s: &str) -> u32 {
@@ -81,9 +99,17 @@ pub(crate) fn prefix_key(s: &str) -> u32 {
         return pack([b[0], b[1], b[2], b[3]]) | 0x2020_2020;
     }
     let mut out = [b' '; 4];
-    let word = s.chars().skip_while(|c| !c.is_alphanumeric()).take_while(|c| c.is_alphanumeric());
-    for (slot, c) in out.iter_mut().zip(word) {
-        *slot = key_byte(c);
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() && n < 4 {
+        let (c, len) = char_at(s, i);
+        if is_word_char(c) {
+            out[n] = key_byte(c);
+            n += 1;
+        } else if n > 0 {
+            break;
+        }
+        i += len;
     }
     pack(out)
 }
@@ -92,16 +118,38 @@ pub(crate) fn prefix_key(s: &str) -> u32 {
 /// front with spaces: "de Vries" → "ries", "van der Li" → "  li".
 pub(crate) fn suffix_key(s: &str) -> u32 {
     let b = s.as_bytes();
-    let n = b.len();
-    if n >= 4 && b[n - 4..].iter().all(u8::is_ascii_alphanumeric) {
-        return pack([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]) | 0x2020_2020;
+    let len = b.len();
+    if len >= 4 && b[len - 4..].iter().all(u8::is_ascii_alphanumeric) {
+        return pack([b[len - 4], b[len - 3], b[len - 2], b[len - 1]]) | 0x2020_2020;
     }
     let mut out = [b' '; 4];
-    let word = s.chars().rev().skip_while(|c| !c.is_alphanumeric()).take_while(|c| c.is_alphanumeric());
-    for (slot, c) in out.iter_mut().rev().zip(word) {
-        *slot = key_byte(c);
+    let mut n = 0;
+    let mut end = len;
+    while end > 0 && n < 4 {
+        // Back to the first byte of the previous character.
+        let mut start = end - 1;
+        while start > 0 && !s.is_char_boundary(start) {
+            start -= 1;
+        }
+        let (c, _) = char_at(s, start);
+        if is_word_char(c) {
+            out[3 - n] = key_byte(c);
+            n += 1;
+        } else if n > 0 {
+            break;
+        }
+        end = start;
     }
     pack(out)
+}
+
+/// The character at byte `i` (a char boundary) and its length.
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        return (b as char, 1);
+    }
+    s[i..].chars().next().map_or((' ', 1), |c| (c, c.len_utf8()))
 }
 
 /// Case- and accent-insensitive equality.
@@ -142,29 +190,46 @@ pub(crate) fn strip_possessive_s(word: &str) -> Option<&str> {
 
 /// Splits `text` into alphanumeric runs and marks their case and sentence position.
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
-    let mut start = None;
+    let b = text.as_bytes();
+    let mut tokens = Vec::with_capacity(b.len() / 5 + 1);
     // Whether a sentence boundary was seen since the previous token.
     let mut boundary = true;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
-            }
-            continue;
-        }
-        if let Some(s) = start.take() {
-            tokens.push(make_token(text, s, i, boundary));
+    let mut i = 0;
+    while i < b.len() {
+        // Bytes below 0x80 are whole characters; others are decoded (i stays on a char
+        // boundary, as it only ever advances by whole characters).
+        let (c, len) = char_at(text, i);
+        if is_word_char(c) {
+            let end = word_end(text, i + len);
+            tokens.push(make_token(text, i, end, boundary));
             boundary = false;
+            i = end;
+            continue;
         }
         if ends_sentence(c) {
             boundary = true;
         }
-    }
-    if let Some(s) = start {
-        tokens.push(make_token(text, s, text.len(), boundary));
+        i += len;
     }
     tokens
+}
+
+/// The end of the alphanumeric run that continues at `i`.
+fn word_end(text: &str, mut i: usize) -> usize {
+    let b = text.as_bytes();
+    while i < b.len() {
+        if b[i].is_ascii_alphanumeric() {
+            i += 1;
+        } else if b[i] < 0x80 {
+            break;
+        } else {
+            match char_at(text, i) {
+                (c, len) if is_word_char(c) => i += len,
+                _ => break,
+            }
+        }
+    }
+    i
 }
 
 /// Characters after which a capital letter says nothing: full stops, line breaks, and
@@ -182,19 +247,31 @@ fn is_quote(c: char) -> bool {
 
 fn make_token(text: &str, start: usize, end: usize, boundary: bool) -> Token {
     let word = &text[start..end];
-    let mut flags = 0;
-    let mut chars = word.chars();
-    if chars.next().is_some_and(char::is_uppercase) {
-        let rest_upper = chars.clone().any(char::is_uppercase) && !chars.any(char::is_lowercase);
-        flags |= if rest_upper { ALL_CAPS } else { TITLECASE };
-    }
+    let mut flags = case_flags(word);
     if boundary {
         flags |= SENTENCE_START;
     }
     if text.as_bytes().get(end) == Some(&b'.') {
         flags |= DOT_AFTER;
     }
-    Token { start, end, prefix: prefix_key(word), suffix: suffix_key(word), flags }
+    let class = super::lists::word_class(word);
+    Token { start, end, prefix: prefix_key(word), suffix: suffix_key(word), flags, class }
+}
+
+fn case_flags(word: &str) -> u8 {
+    let (first_upper, rest_upper, rest_lower) = if word.is_ascii() {
+        let b = word.as_bytes();
+        (b[0].is_ascii_uppercase(), b[1..].iter().any(u8::is_ascii_uppercase), b[1..].iter().any(u8::is_ascii_lowercase))
+    } else {
+        let mut chars = word.chars();
+        let first = chars.next().is_some_and(char::is_uppercase);
+        (first, chars.clone().any(char::is_uppercase), chars.any(char::is_lowercase))
+    };
+    match (first_upper, rest_upper && !rest_lower) {
+        (false, _) => 0,
+        (true, true) => ALL_CAPS,
+        (true, false) => TITLECASE,
+    }
 }
 
 /// What lies between two tokens may join the parts of one name: a few spaces, hyphens,

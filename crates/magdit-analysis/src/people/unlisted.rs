@@ -3,7 +3,7 @@
 
 use super::listed::Found;
 use super::lists::{
-    is_strong_tussenvoegsel, is_subject_pronoun, is_title, is_tussenvoegsel, is_weak_particle, word_flags, AMBIGUOUS, FIRST_NAME, SURNAME,
+    word_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, PRONOUN, STRONG_PARTICLE, SURNAME, TITLE, WEAK_PARTICLE,
 };
 use super::text::{joins_name, only_spaces, strip_possessive_s, Token, DOT_AFTER, SENTENCE_START, TITLECASE};
 use crate::Span;
@@ -74,10 +74,10 @@ fn is_initial(t: &Token, text: &str) -> bool {
 fn surname_at(text: &str, tokens: &[Token], j: usize) -> Option<(Hit, usize)> {
     let start = tokens.get(j)?.start;
     let mut k = j;
-    while k < tokens.len() && is_tussenvoegsel(word(text, tokens, k)) && joined(text, tokens, k + 1) {
+    while k < tokens.len() && tokens[k].has(PARTICLE) && joined(text, tokens, k + 1) {
         // "in", "op", "uit" are particles only in pairs ("in 't Veld", "op den Akker"),
         // else "Sanne in Amsterdam" would be a name.
-        if is_weak_particle(word(text, tokens, k)) && !is_tussenvoegsel(word(text, tokens, k + 1)) {
+        if tokens[k].has(WEAK_PARTICLE) && !tokens[k + 1].has(PARTICLE) {
             break;
         }
         k += 1;
@@ -92,7 +92,7 @@ fn surname_at(text: &str, tokens: &[Token], j: usize) -> Option<(Hit, usize)> {
         if hyphen_before(text, tokens, end + 1) && tokens[end + 1].is(TITLECASE) {
             end += 1;
         } else if hyphen_before(text, tokens, end + 1)
-            && is_tussenvoegsel(word(text, tokens, end + 1))
+            && tokens[end + 1].has(PARTICLE)
             && joined(text, tokens, end + 2)
             && tokens[end + 2].is(TITLECASE)
         {
@@ -106,11 +106,11 @@ fn surname_at(text: &str, tokens: &[Token], j: usize) -> Option<(Hit, usize)> {
 
 /// "mevrouw Jansen", "dhr. De Groot", "Prof. Dr. A.B. de Vries", "juf Sanne".
 fn titled(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
-    if !is_title(word(text, tokens, i)) {
+    if !tokens[i].has(TITLE) {
         return None;
     }
     let mut j = i + 1;
-    while j < tokens.len() && is_title(word(text, tokens, j)) && joined(text, tokens, j) {
+    while j < tokens.len() && tokens[j].has(TITLE) && joined(text, tokens, j) {
         j += 1;
     }
     if !joined(text, tokens, j) {
@@ -160,7 +160,7 @@ fn initials(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
 /// must be in the list; "der", "den", "ter" and "'t" are almost only found in names,
 /// except capitalised in place names ("Den Haag", "Ter Apel").
 fn particles(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
-    if !is_tussenvoegsel(word(text, tokens, i)) {
+    if !tokens[i].has(PARTICLE) {
         return None;
     }
     let (hit, particles) = surname_at(text, tokens, i)?;
@@ -170,12 +170,11 @@ fn particles(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     let surname = word(text, tokens, i + particles);
     // A capitalised "Den" or "Ter" alone starts a place ("Den Haag", "Ter Apel"); before a
     // surname it is capitalised only after a title, which `titled` handles.
-    if particles == 1 && tokens[i].capitalised() && is_strong_tussenvoegsel(word(text, tokens, i)) {
+    if particles == 1 && tokens[i].capitalised() && tokens[i].has(STRONG_PARTICLE) {
         return None;
     }
     let strong = (i..i + particles).any(|k| {
-        let w = word(text, tokens, k);
-        is_strong_tussenvoegsel(w) && (k > i || !tokens[k].capitalised())
+        tokens[k].has(STRONG_PARTICLE) && (k > i || !tokens[k].capitalised())
     });
     (strong || word_flags(surname) & SURNAME != 0).then_some(hit)
 }
@@ -211,7 +210,7 @@ fn first_name(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
         // "Roos" at the start of a sentence may be the flower; "Roos de Vries" is not.
         // "Ben je", "Mag ik": a verb put before its subject.
         let before_pronoun = tokens.get(i + 1).is_some_and(|n| {
-            only_spaces(&text[t.end..n.start]) && is_subject_pronoun(n.str(text))
+            only_spaces(&text[t.end..n.start]) && n.has(PRONOUN)
         });
         if t.is(SENTENCE_START) || before_pronoun {
             return None;
