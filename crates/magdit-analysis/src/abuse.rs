@@ -8,8 +8,8 @@
 //! The rules below then look at the hits per sentence and clause: negation, who is
 //! spoken about, and whether the words are quoted to condemn them.
 
-mod lexicon;
-mod text;
+pub(crate) mod lexicon;
+pub(crate) mod text;
 
 use std::cell::RefCell;
 
@@ -22,15 +22,86 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// Runs `f` on the prepared text: normalised, tokenised and matched against all word
+/// lists once. The preparation is kept per thread for the last text, so the abuse,
+/// confidential and statements analysers of one [`crate::Analyzer::analyze`] call share
+/// one pass.
+pub(crate) fn with_prepared<R>(text: &str, f: impl FnOnce(&Scratch) -> R) -> R {
+    let lex = &*LEX;
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut sc) => {
+            if !sc.is_for(text) {
+                sc.prepare(text, lex);
+            }
+            f(&sc)
+        }
+        Err(_) => {
+            let mut sc = Scratch::default();
+            sc.prepare(text, lex);
+            f(&sc)
+        }
+    })
+}
+
+/// Keyword matches of kinds `bit0 .. bit0 + n` of the confidential/statements lists:
+/// `(kind index, original span, folded entry)`, sorted by start; matches of one kind that
+/// overlap are merged. An entry written in capitals must be in capitals in the text.
+pub(crate) fn keyword_matches(text: &str, bit0: u32, n: u32, mut f: impl FnMut(usize, Span, &'static str)) {
+    if text.is_empty() {
+        return;
+    }
+    let lex: &'static lexicon::Lex = &LEX;
+    let mask = ((1u32 << n) - 1) << bit0;
+    with_prepared(text, |sc| {
+        let mut cur: Vec<(Span, usize, u32)> = Vec::new();
+        for h in &sc.kw_hits {
+            let kinds = h.kinds & mask;
+            if kinds == 0 {
+                continue;
+            }
+            let pat = &lex.pats[h.pat as usize];
+            let span = sc.norm.span(h.s as usize, h.e as usize);
+            for k in 0..n {
+                let bit = 1u32 << (bit0 + k);
+                if kinds & bit == 0 {
+                    continue;
+                }
+                if pat.kw_caps & bit != 0 {
+                    let entry = lex.strings[h.pat as usize].as_bytes();
+                    let orig = &text.as_bytes()[span.start..span.end];
+                    if orig.len() != entry.len() || orig.iter().zip(entry).any(|(&o, &p)| o != p.to_ascii_uppercase()) {
+                        continue;
+                    }
+                }
+                cur.push((span, k as usize, h.pat));
+            }
+        }
+        cur.sort_by_key(|(s, k, _)| (s.start, std::cmp::Reverse(s.end), *k));
+        // sorted by start, so only the last kept match of a kind can overlap the next
+        let mut last = [usize::MAX; 32];
+        let mut w = 0;
+        for i in 0..cur.len() {
+            let (s, k, p) = cur[i];
+            if let Some(prev) = cur.get_mut(last[k]).filter(|(ps, _, _)| s.start < ps.end) {
+                prev.0.end = prev.0.end.max(s.end);
+                continue;
+            }
+            cur[w] = (s, k, p);
+            last[k] = w;
+            w += 1;
+        }
+        for &(s, k, p) in &cur[..w] {
+            f(k, s, lex.strings[p as usize].as_str());
+        }
+    });
+}
+
 pub(crate) fn find(text: &str, out: &mut Analysis) {
     if text.is_empty() {
         return;
     }
     let first = out.abuse.len();
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut sc) => run(text, &mut sc, &mut out.abuse),
-        Err(_) => run(text, &mut Scratch::default(), &mut out.abuse),
-    });
+    with_prepared(text, |sc| run(text, sc, &mut out.abuse));
     let new = &mut out.abuse[first..];
     new.sort_by_key(|a| (a.span.start, a.span.end, a.kind as u8));
     let mut w = first;
@@ -44,9 +115,7 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
     out.abuse.truncate(w);
 }
 
-fn run(text: &str, sc: &mut Scratch, out: &mut Vec<Abuse>) {
-    let lex = &*LEX;
-    sc.prepare(text, lex);
+fn run(text: &str, sc: &Scratch, out: &mut Vec<Abuse>) {
     if sc.hits.is_empty() {
         return;
     }
@@ -125,6 +194,17 @@ impl Rules<'_> {
     fn hits_in(&self, t0: usize, t1: usize) -> impl Iterator<Item = &Hit> {
         let start = self.sc.hits.partition_point(|h| h.t0 < t0 as u32);
         self.sc.hits[start..].iter().take_while(move |h| h.t0 < t1 as u32).filter(|h| !h.part)
+    }
+    /// The clauses (indices) that contain a whole-word hit of category `c`, each once.
+    fn clauses_with(&self, c: u64) -> impl Iterator<Item = usize> + '_ {
+        let mut last = usize::MAX;
+        self.sc.hits.iter().filter(move |h| h.cats & c != 0 && !h.part).filter_map(move |h| {
+            let k = self.sc.toks[h.t0 as usize].clause as usize;
+            (k != last).then(|| {
+                last = k;
+                k
+            })
+        })
     }
     fn any_in(&self, t0: usize, t1: usize, c: u64) -> bool {
         self.hits_in(t0, t1).any(|h| h.cats & c != 0)
@@ -447,7 +527,8 @@ impl Rules<'_> {
             }
         }
         // writer + target + violence, per clause
-        for c in &self.sc.clauses {
+        for ci in self.clauses_with(cat::TVERB | cat::TSTEM) {
+            let c = &self.sc.clauses[ci];
             let (c0, c1) = (c.t0 as usize, c.t1 as usize);
             if c1 - c0 < 3 {
                 continue;
@@ -530,7 +611,8 @@ impl Rules<'_> {
             | cat::SLUR
             | cat::CURSE_WISH
             | cat::TVERB;
-        for c in &self.sc.clauses {
+        for ci in self.clauses_with(neg_cats | cat::POS) {
+            let c = &self.sc.clauses[ci];
             let (c0, c1) = (c.t0 as usize, c.t1 as usize);
             let sent = self.sc.sents[c.sent as usize];
             let (s0, s1) = (sent.t0 as usize, sent.t1 as usize);
@@ -616,7 +698,8 @@ impl Rules<'_> {
                 self.push(out, AbuseKind::Sexual, self.span(h));
             }
         }
-        for c in &self.sc.clauses {
+        for ci in self.clauses_with(cat::SEXREQ | cat::SHARE) {
+            let c = &self.sc.clauses[ci];
             let (c0, c1) = (c.t0 as usize, c.t1 as usize);
             let mut req: Option<&Hit> = None;
             let mut imp = false;
@@ -673,7 +756,8 @@ impl Rules<'_> {
                 self.push(out, AbuseKind::Bullying, self.span(h));
             }
         }
-        for c in &self.sc.clauses {
+        for ci in self.clauses_with(cat::INCITE | cat::INCITE_NEG) {
+            let c = &self.sc.clauses[ci];
             let (c0, c1) = (c.t0 as usize, c.t1 as usize);
             let mut incite: Option<&Hit> = None;
             let mut incite_neg: Option<&Hit> = None;
@@ -837,57 +921,119 @@ mod tests {
 
 #[cfg(test)]
 mod timing {
-    /// `cargo test --release -p magdit-analysis --lib timing -- --ignored --nocapture`
+    /// Minimum over batches of the mean time per call, in µs (robust on a busy machine).
+    pub(crate) fn min_time(mut f: impl FnMut()) -> f64 {
+        let mut best = f64::MAX;
+        for _ in 0..15 {
+            let n = 2000;
+            let start = std::time::Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            best = best.min(start.elapsed().as_secs_f64() / n as f64 * 1e6);
+        }
+        best
+    }
+
+    pub(crate) const POST: &str = "Meneer De Boer is echt een sukkel en een loser, wat een k*tschool. Als je morgen weer naar school komt sla ik je in elkaar Tim. Vertrouwelijk: Noor heeft de diagnose ADHD gekregen, het zorgdossier stuur ik je nog. Dit is mijn persoonlijke mening!";
+    pub(crate) const PLAIN: &str = "Trots op onze leerlingen van groep 8, wat een prachtige musical vanavond! Dank aan alle ouders en collega's die hebben geholpen. Op persoonlijke titel: wat een mooie avond was het, ik heb genoten van elke minuut en de kinderen hebben het super gedaan.";
+
+    /// `cargo test --release -p magdit-analysis --lib timing -- --ignored --nocapture --test-threads=1`
+    #[test]
+    #[ignore]
+    fn timing_megabyte() {
+        let unit = "Trots op onze leerlingen van groep 8, wat een prachtige musical! Jij sukkel, ik haat moslims. ";
+        let text = unit.repeat(1_000_000 / unit.len());
+        let lex = &*super::LEX;
+        let _ = lex;
+        type F = fn(&str, &mut crate::Analysis);
+        let fs: [(&str, F); 3] = [("abuse", super::find), ("confidential", crate::confidential::find), ("statements", crate::statements::find)];
+        for (m, f) in fs {
+            let s = std::time::Instant::now();
+            let mut a = crate::Analysis::default();
+            f(&text, &mut a);
+            println!("1 MB {m}: {:?} ({} abuse, {} confidential, {} statements)", s.elapsed(), a.abuse.len(), a.confidential.len(), a.statements.len());
+        }
+    }
+
     #[test]
     #[ignore]
     fn timing() {
-        let post = "Meneer De Boer is echt een sukkel en een loser, wat een k*tschool. Als je morgen weer naar school komt sla ik je in elkaar Tim. Vertrouwelijk: Noor heeft de diagnose ADHD gekregen, het zorgdossier stuur ik je nog. Dit is mijn persoonlijke mening!!";
-        let post = &post[..280.min(post.len())];
-        let plain = "Trots op onze leerlingen van groep 8, wat een prachtige musical vanavond! Dank aan alle ouders en collega's die hebben geholpen. Op persoonlijke titel: wat een mooie avond was het, ik heb genoten van elke minuut en de kinderen hebben het super gedaan.";
-        for (name, t) in [("abusive post", post), ("plain post", plain)] {
-            let n = 20_000;
-            let mut a = crate::Analysis::default();
+        let lex = &*super::LEX;
+        println!("abuse patterns: {}  automaton: {:?}, {} KB", lex.pats.len(), lex.ac.kind(), lex.ac.memory_usage() / 1024);
+        // the three analysers of one analyze() call, alternating texts so nothing is cached
+        let both = min_time(|| {
+            for t in [POST, PLAIN] {
+                let mut a = crate::Analysis::default();
+                crate::confidential::find(std::hint::black_box(t), &mut a);
+                super::find(t, &mut a);
+                crate::statements::find(t, &mut a);
+            }
+        });
+        println!("abuse + confidential + statements, per ~250-character post: {:.2} µs", both / 2.0);
+        for (name, t) in [("abusive post", POST), ("plain post", PLAIN)] {
             type F = fn(&str, &mut crate::Analysis);
             let fs: [(&str, F); 3] = [("abuse", super::find), ("confidential", crate::confidential::find), ("statements", crate::statements::find)];
+            let mut total = 0.0;
             for (m, f) in fs {
-                f(t, &mut a);
-                let start = std::time::Instant::now();
-                for _ in 0..n {
-                    a = crate::Analysis::default();
+                let us = min_time(|| {
+                    let mut a = crate::Analysis::default();
                     f(std::hint::black_box(t), &mut a);
-                }
-                println!("{name:>12} {m:>12}: {:.2} µs", start.elapsed().as_secs_f64() / n as f64 * 1e6);
+                });
+                total += us;
+                println!("{name:>12} ({} chars) {m:>12}: {us:.2} µs", t.chars().count());
+            }
+            println!("{name:>12} total: {total:.2} µs");
+            let mut norm = crate::normalize::Norm::default();
+            println!("  norm {:.2} µs", min_time(|| norm.build(std::hint::black_box(t))));
+            norm.build(t);
+            println!("  automaton {:.2} µs", min_time(|| { std::hint::black_box(lex.ac.find_overlapping_iter(&norm.text[..]).count()); }));
+            let mut sc = super::text::Scratch::default();
+            println!("  prepare {:.2} µs", min_time(|| sc.prepare(std::hint::black_box(t), lex)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod profile {
+    /// For callgrind: `valgrind --tool=callgrind <test binary> profile_loop --ignored`
+    #[test]
+    #[ignore]
+    fn profile_loop() {
+        let _ = &*super::LEX;
+        for _ in 0..2000 {
+            for t in [super::timing::POST, super::timing::PLAIN] {
+                let mut a = crate::Analysis::default();
+                crate::confidential::find(std::hint::black_box(t), &mut a);
+                super::find(t, &mut a);
+                crate::statements::find(t, &mut a);
             }
         }
     }
 }
 
 #[cfg(test)]
-mod timing_parts {
+mod ac_kinds {
     #[test]
     #[ignore]
-    fn timing_parts() {
-        let t = "Trots op onze leerlingen van groep 8, wat een prachtige musical vanavond! Dank aan alle ouders en collega's die hebben geholpen. Op persoonlijke titel: wat een mooie avond was het, ik heb genoten van elke minuut en de kinderen hebben het super gedaan.";
+    fn ac_kinds() {
+        use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
         let lex = &*super::LEX;
-        println!("patterns: {}  ac: {:?} mem {} KB", lex.pats.len(), lex.ac.kind(), lex.ac.memory_usage() / 1024);
-        let n = 20_000;
         let mut norm = crate::normalize::Norm::default();
-        let s = std::time::Instant::now();
-        for _ in 0..n {
-            norm.build(std::hint::black_box(t));
+        norm.build(super::timing::PLAIN);
+        for (mk, kind) in [
+            (MatchKind::Standard, AhoCorasickKind::DFA),
+            (MatchKind::Standard, AhoCorasickKind::ContiguousNFA),
+            (MatchKind::LeftmostLongest, AhoCorasickKind::DFA),
+            (MatchKind::LeftmostLongest, AhoCorasickKind::ContiguousNFA),
+        ] {
+            let ac = AhoCorasick::builder().match_kind(mk).kind(Some(kind)).build(&lex.strings).unwrap();
+            let us = if mk == MatchKind::Standard {
+                super::timing::min_time(|| { std::hint::black_box(ac.find_overlapping_iter(&norm.text[..]).count()); })
+            } else {
+                super::timing::min_time(|| { std::hint::black_box(ac.find_iter(&norm.text[..]).count()); })
+            };
+            println!("{mk:?} {kind:?}: {us:.2} µs, {} KB", ac.memory_usage() / 1024);
         }
-        println!("norm: {:.2} µs", s.elapsed().as_secs_f64() / n as f64 * 1e6);
-        let s = std::time::Instant::now();
-        let mut c = 0;
-        for _ in 0..n {
-            c += lex.ac.find_overlapping_iter(&norm.text[..]).count();
-        }
-        println!("ac overlapping: {:.2} µs ({} matches)", s.elapsed().as_secs_f64() / n as f64 * 1e6, c / n);
-        let mut sc = super::text::Scratch::default();
-        let s = std::time::Instant::now();
-        for _ in 0..n {
-            sc.prepare(std::hint::black_box(t), lex);
-        }
-        println!("prepare: {:.2} µs", s.elapsed().as_secs_f64() / n as f64 * 1e6);
     }
 }

@@ -4,50 +4,29 @@
 //! Word list: `data/confidential.txt` (plain text, readable by a privacy officer). Grades
 //! written as numbers ("een 3 voor wiskunde", "een 5,5 gehaald") are recognised here.
 
-use std::cell::RefCell;
-use std::sync::LazyLock;
-
-use crate::normalize::keywords::{Keywords, KwMatch};
+use crate::abuse::{keyword_matches, lexicon::CONFIDENTIAL_SECTIONS};
 use crate::normalize::words;
 use crate::{Analysis, Confidential, ConfidentialKind, Span};
 
-static KEYWORDS: LazyLock<Keywords<ConfidentialKind>> = LazyLock::new(|| {
-    Keywords::build(include_str!("../data/confidential.txt"), |s| {
-        Some(match s {
-            "health" => ConfidentialKind::Health,
-            "care" => ConfidentialKind::Care,
-            "family" => ConfidentialKind::Family,
-            "discipline" => ConfidentialKind::Discipline,
-            "marks" => ConfidentialKind::Marks,
-            "investigation" => ConfidentialKind::Investigation,
-            "marked" => ConfidentialKind::Marked,
-            _ => return None,
-        })
-    })
-});
-
-thread_local! {
-    static MATCHES: RefCell<Vec<KwMatch<'static, ConfidentialKind>>> = const { RefCell::new(Vec::new()) };
-}
+/// In the order of [`CONFIDENTIAL_SECTIONS`].
+const KINDS: [ConfidentialKind; 7] = [
+    ConfidentialKind::Health,
+    ConfidentialKind::Care,
+    ConfidentialKind::Family,
+    ConfidentialKind::Discipline,
+    ConfidentialKind::Marks,
+    ConfidentialKind::Investigation,
+    ConfidentialKind::Marked,
+];
 
 pub(crate) fn find(text: &str, out: &mut Analysis) {
     if text.is_empty() {
         return;
     }
     let first = out.confidential.len();
-    let kw: &'static Keywords<ConfidentialKind> = &KEYWORDS;
-    MATCHES.with(|cell| {
-        let mut fresh = Vec::new();
-        let mut guard = cell.try_borrow_mut();
-        let ms = match guard.as_deref_mut() {
-            Ok(v) => v,
-            Err(_) => &mut fresh,
-        };
-        kw.find(text, ms);
-        for m in ms.iter() {
-            if keep(text, m) {
-                out.confidential.push(Confidential { kind: m.kind, span: Span::new(m.start, m.end) });
-            }
+    keyword_matches(text, 0, CONFIDENTIAL_SECTIONS.len() as u32, |k, span, entry| {
+        if keep(text, span, entry) {
+            out.confidential.push(Confidential { kind: KINDS[k], span });
         }
     });
     grades(text, &mut out.confidential);
@@ -56,10 +35,10 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
 }
 
 /// Guards against everyday uses of some words.
-fn keep(text: &str, m: &KwMatch<'_, ConfidentialKind>) -> bool {
-    let next = next_word(text, m.end);
-    let prev = prev_word(text, m.start);
-    match m.entry {
+fn keep(text: &str, span: Span, entry: &str) -> bool {
+    let next = next_word(text, span.end);
+    let prev = prev_word(text, span.start);
+    match entry {
         // "ziek goed", "ziek leuk": slang intensifier
         "ziek" => !next.is_some_and(|w| {
             matches!(
@@ -73,7 +52,7 @@ fn keep(text: &str, m: &KwMatch<'_, ConfidentialKind>) -> bool {
             let n = next.map(str::to_lowercase);
             !(matches!(p.as_deref(), Some("krijg" | "jij" | "vuile" | "kk"))
                 || matches!(n.as_deref(), Some("op" | "krijgen" | "krijgt" | "lijer" | "lijers" | "hoer" | "mongool" | "homo" | "jood" | "joden"))
-                || p.as_deref() == Some("de") && prev_word(text, prev_start(text, m.start)).is_some_and(|w| w.eq_ignore_ascii_case("krijg")))
+                || p.as_deref() == Some("de") && prev_word(text, prev_start(text, span.start)).is_some_and(|w| w.eq_ignore_ascii_case("krijg")))
         }
         // "afval scheiden", "gescheiden afval"
         "scheiden" | "gescheiden" | "scheiding" => {

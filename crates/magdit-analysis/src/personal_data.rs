@@ -3,17 +3,20 @@
 //!
 //! Each kind has its own finder; identifiers whose format allows a checksum (BSN, IBAN)
 //! are reported only when it holds, so that arbitrary numbers are not personal data.
+//! Most kinds are numbers, so the text's digit runs are found once and the finders look
+//! only there; regular expressions run only on the few places a cheap scan points to.
 
 mod checksum;
 mod dates;
 mod location;
+mod numbers;
 mod phone;
 mod web;
 
-use regex::Regex;
-use std::sync::LazyLock;
-
 use crate::{Analysis, PersonalData, PersonalDataKind, Span};
+
+/// Byte ranges in the text.
+type Spans = Vec<(usize, usize)>;
 
 /// Runs after `people::find`, whose names tell which dates are dates of birth.
 pub(crate) fn find(text: &str, out: &mut Analysis) {
@@ -22,12 +25,13 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
     // e-mail's domain is no separate URL, a pupil number no BSN).
     f.add(PersonalDataKind::Email, |v, _| web::emails(text, v));
     f.add(PersonalDataKind::Url, |v, _| web::urls(text, v));
-    if text.bytes().any(|b| b.is_ascii_digit()) {
-        f.add(PersonalDataKind::Iban, |v, blocked| ibans(text, v, blocked));
-        f.add(PersonalDataKind::PupilNumber, |v, _| pupil_numbers(text, v));
-        f.add(PersonalDataKind::Phone, |v, _| phone::find(text, v));
-        f.add(PersonalDataKind::Bsn, |v, _| bsns(text, v));
-        let names: Vec<(usize, usize)> = out
+    let runs = digit_runs(text);
+    if !runs.is_empty() {
+        f.add(PersonalDataKind::Iban, |v, blocked| numbers::ibans(text, &runs, v, blocked));
+        f.add(PersonalDataKind::PupilNumber, |v, _| numbers::pupil_numbers(text, v));
+        f.add(PersonalDataKind::Phone, |v, _| phone::find(text, &runs, v));
+        f.add(PersonalDataKind::Bsn, |v, _| numbers::bsns(text, &runs, v));
+        let names: Spans = out
             .people
             .iter()
             .map(|p| p.span)
@@ -35,14 +39,12 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
             .map(|s| (s.start, s.end))
             .collect();
         f.add(PersonalDataKind::BirthDate, |v, _| dates::births(text, &names, v));
-        f.add(PersonalDataKind::Postcode, |v, _| location::postcodes(text, v));
-        f.add(PersonalDataKind::Address, |v, _| location::addresses(text, v));
+        f.add(PersonalDataKind::Postcode, |v, _| location::postcodes(text, &runs, v));
+        f.add(PersonalDataKind::Address, |v, _| location::addresses(text, &runs, v));
     }
     f.data.sort_by_key(|d| d.span);
     out.personal_data.extend(f.data);
 }
-
-type Spans = Vec<(usize, usize)>;
 
 #[derive(Default)]
 struct Found {
@@ -71,100 +73,41 @@ impl Found {
     }
 }
 
-/// Nine digits, or three groups of three separated by dots or spaces, that pass the
-/// elfproef; eight digits only after the word BSN, as a random eight-digit number passes
-/// the check one time in eleven.
-static BSN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:\d{9}|\d{3}\.\d{3}\.\d{3}|\d{3} \d{3} \d{3}|\d{4}\.\d{2}\.\d{3}|\d{8})(?-u:\b)")
-        .expect("valid BSN pattern")
-});
-
-static BSN_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)bsn|burgerservicenummer|sofinummer|sofi-nummer").expect("valid pattern"));
-
-fn bsns(text: &str, out: &mut Spans) {
-    for m in BSN.find_iter(text) {
-        let digits: Vec<u8> = m.as_str().bytes().filter(u8::is_ascii_digit).collect();
-        if !checksum::is_bsn(&digits) || in_longer_number(text, m.start(), m.end()) {
-            continue;
+/// The maximal runs of ASCII digits.
+fn digit_runs(text: &str) -> Spans {
+    let b = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            runs.push((start, i));
+        } else {
+            i += 1;
         }
-        if digits.len() == 8 && !BSN_WORD.find_iter(&text[..m.start()]).any(|w| m.start() - w.end() <= 30) {
-            continue;
-        }
-        out.push((m.start(), m.end()));
     }
+    runs
 }
 
-/// "1.123.456.789" (an amount) holds "123.456.789", which is not a BSN.
+/// Whether the character before byte `i` is a letter or digit (of any script).
+fn alnum_before(text: &str, i: usize) -> bool {
+    text[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+}
+
+/// Whether the character at byte `i` is a letter or digit (of any script).
+fn alnum_at(text: &str, i: usize) -> bool {
+    text.get(i..).and_then(|s| s.chars().next()).is_some_and(char::is_alphanumeric)
+}
+
+/// A number that continues past `[start, end)` through a decimal or thousands separator
+/// ("€ 1.123.456.782", "12,50"), a slash or a hyphen ("2012-2013").
 fn in_longer_number(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    let before = start >= 2 && matches!(b[start - 1], b'.' | b',' | b'-' | b'/') && b[start - 2].is_ascii_digit();
-    let after = b.len() > end + 1 && matches!(b[end], b'.' | b',' | b'-' | b'/') && b[end + 1].is_ascii_digit();
+    let sep = |c: u8| matches!(c, b'.' | b',' | b'-' | b'/' | b':');
+    let before = start >= 2 && sep(b[start - 1]) && b[start - 2].is_ascii_digit();
+    let after = b.len() > end + 1 && sep(b[end]) && b[end + 1].is_ascii_digit();
     before || after
-}
-
-/// Country code, check digits, and a first group: the rest is read by [`iban_at`].
-static IBAN_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)[a-z]{2}[0-9]{2} ?[a-z0-9]{4}").expect("valid IBAN pattern"));
-
-/// Valid IBANs go to `out`; IBAN-shaped text with a wrong checksum to `blocked`.
-fn ibans(text: &str, out: &mut Spans, blocked: &mut Spans) {
-    let mut from = 0;
-    while let Some(m) = IBAN_START.find_at(text, from) {
-        match iban_at(text.as_bytes(), m.start()) {
-            Ok(end) => {
-                out.push((m.start(), end));
-                from = end;
-            }
-            Err(end) => {
-                blocked.push((m.start(), end));
-                from = m.start() + 1;
-            }
-        }
-        // find_at restarts at a byte offset; keep it on a char boundary.
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-}
-
-/// Reads an IBAN written whole or in groups ("NL91 ABNA 0417 1643 00") from `start` and
-/// returns its end when the length fits the country and the checksum holds, else `Err`
-/// with the end of the IBAN-shaped text.
-fn iban_at(b: &[u8], start: usize) -> Result<usize, usize> {
-    let mut chars = Vec::with_capacity(34);
-    let mut ends = Vec::with_capacity(34);
-    let mut j = start;
-    while j < b.len() && chars.len() < 34 {
-        if b[j].is_ascii_alphanumeric() {
-            chars.push(b[j]);
-            j += 1;
-            ends.push(j);
-        } else if b[j] == b' ' && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric) {
-            j += 1;
-        } else {
-            break;
-        }
-    }
-    let bounded = |n: usize| !b.get(ends[n - 1]).is_some_and(u8::is_ascii_alphanumeric);
-    let valid = match checksum::iban_length(&chars[..2]) {
-        Some(n) => (chars.len() >= n && bounded(n) && checksum::is_iban(&chars[..n])).then_some(n),
-        None => (15..=chars.len()).rev().find(|&n| bounded(n) && checksum::is_iban(&chars[..n])),
-    };
-    valid.map(|n| ends[n - 1]).ok_or(ends[ends.len() - 1])
-}
-
-/// "leerlingnummer 123456", "lln. 123456", "leerlingnr: 123456": the number is the datum.
-static PUPIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?-u:\b)(?:leerling(?:en)?nummer|leerling-?nr|leerling-?id|studentnummer|studentnr|stamnummer|lln?r|lln)\.?\x20?(?:[:#=]\x20?)?\d{4,10}(?-u:\b)",
-    )
-    .expect("valid pupil-number pattern")
-});
-
-fn pupil_numbers(text: &str, out: &mut Spans) {
-    for m in PUPIL.find_iter(text) {
-        let digits = m.as_str().bytes().rev().take_while(u8::is_ascii_digit).count();
-        out.push((m.end() - digits, m.end()));
-    }
 }

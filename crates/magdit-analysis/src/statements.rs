@@ -7,55 +7,33 @@
 //! (Opinion), "klas 3B", "uit 3B", "in 3B", "klas 2", "groep 8", "groep 7/8"
 //! (SchoolMention). An opinion notice also counts as a personal-title statement.
 
-use std::cell::RefCell;
-use std::sync::LazyLock;
-
-use crate::normalize::keywords::{Keywords, KwMatch};
-use crate::normalize::words;
+use crate::abuse::{keyword_matches, lexicon::{STATEMENT_BIT0, STATEMENT_SECTIONS}};
 use crate::{Analysis, Span, Statement, StatementKind};
 
-static KEYWORDS: LazyLock<Keywords<StatementKind>> = LazyLock::new(|| {
-    Keywords::build(include_str!("../data/statements.txt"), |s| {
-        Some(match s {
-            "opinion-notice" => StatementKind::OpinionNotice,
-            "personal-title" => StatementKind::PersonalTitle,
-            "on-behalf" => StatementKind::OnBehalfOfSchool,
-            "official-distance" => StatementKind::OfficialDistance,
-            "third-party" => StatementKind::ThirdPartyDisclaimer,
-            "employee" => StatementKind::EmployeeStatement,
-            "opinion" => StatementKind::Opinion,
-            "school-conversation" => StatementKind::SchoolConversation,
-            "education-topic" => StatementKind::EducationTopic,
-            "school-mention" => StatementKind::SchoolMention,
-            _ => return None,
-        })
-    })
-});
-
-thread_local! {
-    static MATCHES: RefCell<Vec<KwMatch<'static, StatementKind>>> = const { RefCell::new(Vec::new()) };
-}
+/// In the order of [`STATEMENT_SECTIONS`].
+const KINDS: [StatementKind; 10] = [
+    StatementKind::OpinionNotice,
+    StatementKind::PersonalTitle,
+    StatementKind::OnBehalfOfSchool,
+    StatementKind::OfficialDistance,
+    StatementKind::ThirdPartyDisclaimer,
+    StatementKind::EmployeeStatement,
+    StatementKind::Opinion,
+    StatementKind::SchoolConversation,
+    StatementKind::EducationTopic,
+    StatementKind::SchoolMention,
+];
 
 pub(crate) fn find(text: &str, out: &mut Analysis) {
     if text.is_empty() {
         return;
     }
     let first = out.statements.len();
-    let kw: &'static Keywords<StatementKind> = &KEYWORDS;
-    MATCHES.with(|cell| {
-        let mut fresh = Vec::new();
-        let mut guard = cell.try_borrow_mut();
-        let ms = match guard.as_deref_mut() {
-            Ok(v) => v,
-            Err(_) => &mut fresh,
-        };
-        kw.find(text, ms);
-        for m in ms.iter() {
-            let span = Span::new(m.start, m.end);
-            out.statements.push(Statement { kind: m.kind, span });
-            if m.kind == StatementKind::OpinionNotice {
-                out.statements.push(Statement { kind: StatementKind::PersonalTitle, span });
-            }
+    keyword_matches(text, STATEMENT_BIT0, STATEMENT_SECTIONS.len() as u32, |k, span, _| {
+        let kind = KINDS[k];
+        out.statements.push(Statement { kind, span });
+        if kind == StatementKind::OpinionNotice {
+            out.statements.push(Statement { kind: StatementKind::PersonalTitle, span });
         }
     });
     by_words(text, &mut out.statements);
@@ -65,52 +43,59 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
 
 /// Small word-sequence patterns: "zou … moeten", "klas 3B", "groep 8".
 fn by_words(text: &str, out: &mut Vec<Statement>) {
-    // a short ring of the previous words: (start, end, lowercase-ish tag)
-    let mut prev: [(usize, usize, Tag); 2] = [(0, 0, Tag::Other); 2];
-    let mut zou: Option<(usize, usize)> = None; // "zou" start, words since
-    for (s, e) in words(text) {
-        let w = &text[s..e];
-        let tag = tag_of(w);
-        // sentence end between the previous word and this one resets "zou"
-        if let Some((zs, n)) = zou {
-            let gap = &text[prev[1].1..s];
-            if gap.contains(['.', '!', '?', '\n', ';']) || n > 10 {
-                zou = None;
-            } else if matches!(tag, Tag::Moeten) {
-                out.push(Statement { kind: StatementKind::Opinion, span: Span::new(zs, e) });
-                zou = None;
-            } else {
-                zou = Some((zs, n + 1));
+    crate::abuse::with_prepared(text, |sc| {
+        let norm = &sc.norm;
+        let mut zou: Option<(usize, u32)> = None; // token of "zou", its sentence
+        for k in 0..sc.toks.len() {
+            let t = sc.toks[k];
+            let w = sc.tok_bytes(k);
+            let tag = tag_of(w);
+            if let Some((z, sent)) = zou {
+                if sent != t.sent || k - z > 10 {
+                    zou = None;
+                } else if tag == Tag::Moeten {
+                    let s = norm.span(sc.toks[z].s as usize, t.e as usize);
+                    out.push(Statement { kind: StatementKind::Opinion, span: s });
+                    zou = None;
+                }
             }
-        }
-        if matches!(tag, Tag::Zou) {
-            zou = Some((s, 0));
-        }
-        let (ps, _, ptag) = prev[1];
-        let adjacent = prev[1].1 <= s && text[prev[1].1..s].chars().all(|c| c == ' ' || c == '\u{a0}');
-        if adjacent {
+            if tag == Tag::Zou {
+                zou = Some((k, t.sent));
+            }
+            if k == 0 {
+                continue;
+            }
+            let p = sc.toks[k - 1];
+            let ptag = tag_of(sc.tok_bytes(k - 1));
+            if !matches!(ptag, Tag::Klas | Tag::UitIn | Tag::Groep) || norm.text[p.e as usize..t.s as usize] != *b" " {
+                continue;
+            }
+            // the original spelling: the view turns "3ha" into leetspeak
+            let orig = norm.span(t.s as usize, t.e as usize);
+            let word = &text[orig.start..orig.end];
+            let start = norm.span(p.s as usize, p.e as usize).start;
             match ptag {
                 // "klas 3B", "uit 3B", "in 3B", "klas 2"
-                Tag::Klas | Tag::UitIn if class_code(w, matches!(ptag, Tag::Klas)) => {
-                    out.push(Statement { kind: StatementKind::SchoolMention, span: Span::new(ps, e) });
+                Tag::Klas | Tag::UitIn if class_code(word, ptag == Tag::Klas) => {
+                    out.push(Statement { kind: StatementKind::SchoolMention, span: Span::new(start, orig.end) });
                 }
                 // "groep 8", "groep 7a", "groep 7/8", "groep acht"
-                Tag::Groep if group_code(w) => {
-                    let mut end = e;
-                    let rest = &text[e..];
+                Tag::Groep if group_code(word) => {
+                    let mut end = orig.end;
+                    let rest = &text[end..];
                     if let Some(r) = rest.strip_prefix('/').or_else(|| rest.strip_prefix('-')) {
-                        if r.as_bytes().first().is_some_and(|b| (b'1'..=b'8').contains(b)) {
-                            end = e + 2;
+                        if r.as_bytes().first().is_some_and(|b| (b'1'..=b'8').contains(b))
+                            && !r.as_bytes().get(1).is_some_and(u8::is_ascii_alphanumeric)
+                        {
+                            end += 2;
                         }
                     }
-                    out.push(Statement { kind: StatementKind::SchoolMention, span: Span::new(ps, end) });
+                    out.push(Statement { kind: StatementKind::SchoolMention, span: Span::new(start, end) });
                 }
                 _ => {}
             }
         }
-        prev[0] = prev[1];
-        prev[1] = (s, e, tag);
-    }
+    });
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -123,15 +108,8 @@ enum Tag {
     Groep,
 }
 
-fn tag_of(w: &str) -> Tag {
-    if w.len() > 7 {
-        return Tag::Other;
-    }
-    let mut buf = [0u8; 7];
-    for (d, b) in buf.iter_mut().zip(w.bytes()) {
-        *d = b.to_ascii_lowercase();
-    }
-    match &buf[..w.len()] {
+fn tag_of(w: &[u8]) -> Tag {
+    match w {
         b"zou" | b"zouden" => Tag::Zou,
         b"moeten" | b"moet" => Tag::Moeten,
         b"klas" => Tag::Klas,

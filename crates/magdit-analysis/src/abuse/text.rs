@@ -3,7 +3,7 @@
 //! or of words written together).
 
 use super::lexicon::{cat, Lex};
-use crate::normalize::{is_word_byte, Norm, F_COLLAPSE, WILD};
+use crate::normalize::{is_word_byte, Norm, WILD};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tok {
@@ -44,8 +44,20 @@ pub(crate) struct Hit {
     pub part: bool,
 }
 
+/// A keyword of the confidential or statements lists, on word boundaries (normalised
+/// byte range, widened to the whole word for open entries).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KwHit {
+    pub s: u32,
+    pub e: u32,
+    pub pat: u32,
+    pub kinds: u32,
+}
+
 #[derive(Default)]
 pub(crate) struct Scratch {
+    prepared: bool,
+    pub kw_hits: Vec<KwHit>,
     pub norm: Norm,
     pub toks: Vec<Tok>,
     pub sents: Vec<Sent>,
@@ -53,22 +65,38 @@ pub(crate) struct Scratch {
     pub hits: Vec<Hit>,
     raw: Vec<(u32, u32, u32)>,
     parts: Vec<(u32, u32, u64)>,
+    pending: Vec<(usize, usize, bool)>,
+    sq_marks: Vec<(usize, usize)>,
+    tok_has_full: Vec<bool>,
+    keep: Vec<bool>,
 }
 
 const QUESTION_START: &[&str] = &["waarom", "hoe", "wanneer", "wat", "wie", "welke", "is", "zijn", "kan", "kunnen", "mag", "moeten", "beseffen", "snappen", "zien", "maakt", "heb", "hebben", "ben"];
 
 impl Scratch {
+    pub fn tok_bytes(&self, t: usize) -> &[u8] {
+        let k = &self.toks[t];
+        &self.norm.text[k.s as usize..k.e as usize]
+    }
+
     pub fn tok_str(&self, t: usize) -> &str {
         let k = &self.toks[t];
         std::str::from_utf8(&self.norm.text[k.s as usize..k.e as usize]).unwrap_or("")
     }
 
+    /// Prepared for exactly this text already?
+    pub fn is_for(&self, text: &str) -> bool {
+        self.prepared && self.norm.source() == text.as_bytes()
+    }
+
     pub fn prepare(&mut self, text: &str, lex: &Lex) {
+        self.prepared = true;
         self.norm.build(text);
         self.tokenize(text);
         self.match_words(lex);
     }
 
+    #[inline(never)]
     fn tokenize(&mut self, text: &str) {
         self.toks.clear();
         self.sents.clear();
@@ -83,10 +111,12 @@ impl Scratch {
         let mut in_dq = false;
         let mut sq_open: Option<usize> = None; // token index where a single quote opened
         let mut i = 0;
-        let mut sq_marks: Vec<(usize, usize)> = Vec::new(); // (first token, end token) quoted by '…'
+        let mut sq_marks = std::mem::take(&mut self.sq_marks); // (first token, end token) quoted by '…'
+        sq_marks.clear();
         let mut question_end = false;
         let mut sent_start_tok = 0usize;
-        let mut pending: Vec<(usize, usize, bool)> = Vec::new();
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.clear();
         while i < n {
             let b = t[i];
             if is_word_byte(b) {
@@ -98,8 +128,11 @@ impl Scratch {
                     i += 1;
                 }
                 let o = self.norm.orig_start(s);
-                let cap = text[o..].chars().next().is_some_and(char::is_uppercase);
-                let _ = src;
+                let cap = match src[o] {
+                    b'A'..=b'Z' => true,
+                    0..=0x7f => false,
+                    _ => text[o..].chars().next().is_some_and(char::is_uppercase),
+                };
                 self.toks.push(Tok { s: s as u32, e: i as u32, sent, clause, quoted: in_dq, cap });
                 sent_has = true;
                 clause_has = true;
@@ -151,14 +184,16 @@ impl Scratch {
         if sent_start_tok < self.toks.len() {
             pending.push((sent_start_tok, self.toks.len(), question_end));
         }
-        for (a, b, q) in pending {
+        for &(a, b, q) in &pending {
             self.close_sentence(a, b, q);
         }
-        for (a, b) in sq_marks {
+        self.pending = pending;
+        for &(a, b) in &sq_marks {
             for k in &mut self.toks[a..b] {
                 k.quoted = true;
             }
         }
+        self.sq_marks = sq_marks;
         // clause breaks before "maar", "want", "omdat"
         let mut bump = 0u32;
         let mut last_sent = u32::MAX;
@@ -166,6 +201,11 @@ impl Scratch {
             if self.toks[k].sent != last_sent {
                 last_sent = self.toks[k].sent;
             } else {
+                let w = self.tok_bytes(k);
+                if !matches!(w.len(), 3..=7) || !matches!(w[0], b'm' | b'w' | b'o' | b'd' | b'a' | b'z') {
+                    self.toks[k].clause += bump;
+                    continue;
+                }
                 let w = self.tok_str(k);
                 let next = if k + 1 < self.toks.len() { self.tok_str(k + 1) } else { "" };
                 let conj = match w {
@@ -216,15 +256,47 @@ impl Scratch {
         (i < self.toks.len() && self.toks[i].s <= p).then_some(i)
     }
 
+    #[inline(never)]
     fn match_words(&mut self, lex: &Lex) {
         self.hits.clear();
         self.raw.clear();
-        for m in lex.ac.find_overlapping_iter(&self.norm.text[..]) {
-            self.raw.push((m.start() as u32, m.end() as u32, m.pattern().as_u32()));
+        self.kw_hits.clear();
+        let t = &self.norm.text;
+        let n = t.len();
+        for m in lex.ac.find_overlapping_iter(&t[..]) {
+            let p = m.pattern().as_u32();
+            let pat = &lex.pats[p as usize];
+            if pat.exact | pat.fuzzy | pat.collapse | pat.nospace != 0 {
+                self.raw.push((m.start() as u32, m.end() as u32, p));
+            }
+            if pat.kw != 0 {
+                // keyword: on word boundaries, or widened for open entries
+                let (mut s, mut e) = (m.start(), m.end());
+                let open_s = s > 0 && is_word_byte(t[s - 1]);
+                let open_e = e < n && is_word_byte(t[e]);
+                let mut kinds = pat.kw;
+                if open_s {
+                    kinds &= pat.kw_open_start;
+                }
+                if open_e {
+                    kinds &= pat.kw_open_end;
+                }
+                if kinds == 0 {
+                    continue;
+                }
+                while s > 0 && is_word_byte(t[s - 1]) {
+                    s -= 1;
+                }
+                while e < n && is_word_byte(t[e]) {
+                    e += 1;
+                }
+                self.kw_hits.push(KwHit { s: s as u32, e: e as u32, pat: p, kinds });
+            }
         }
         self.raw.sort_unstable_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
         // whole-word matches first; parts collected per token
-        let mut tok_has_full = vec![false; 0];
+        let mut tok_has_full = std::mem::take(&mut self.tok_has_full);
+        tok_has_full.clear();
         let mut r = 0;
         while r < self.raw.len() {
             let (s, e, p) = self.raw[r];
@@ -237,13 +309,13 @@ impl Scratch {
                 if ts == te {
                     c |= pat.nospace;
                 }
-                if pat.collapse != 0 && self.norm.any_flag(s as usize, e as usize, F_COLLAPSE) {
+                if pat.collapse != 0 && self.norm.has_collapsed(s as usize, e as usize) {
                     c |= pat.collapse;
                 }
                 if c != 0 {
                     if ts == te {
                         if tok_has_full.is_empty() {
-                            tok_has_full = vec![false; self.toks.len()];
+                            tok_has_full.resize(self.toks.len(), false);
                         }
                         tok_has_full[ts] = true;
                     }
@@ -278,6 +350,7 @@ impl Scratch {
             }
             self.segment(ts, lex);
         }
+        self.tok_has_full = tok_has_full;
         // masked words ("k*t", "k*nkerlijer")
         if self.norm.text.contains(&WILD) {
             for ts in 0..self.toks.len() {
@@ -290,7 +363,9 @@ impl Scratch {
         }
         self.hits.sort_unstable_by_key(|h| (h.s, std::cmp::Reverse(h.e)));
         // drop hits inside a longer hit; merge equal spans
-        let mut keep = vec![true; self.hits.len()];
+        let mut keep = std::mem::take(&mut self.keep);
+        keep.clear();
+        keep.resize(self.hits.len(), true);
         for i in 0..self.hits.len() {
             if !keep[i] {
                 continue;
@@ -316,6 +391,7 @@ impl Scratch {
             k += 1;
             keep[k - 1]
         });
+        self.keep = keep;
     }
 
     /// Splits token `ts` into word-list parts and glue words, if it can be done fully.
@@ -326,6 +402,12 @@ impl Scratch {
             return;
         }
         let n = w.len();
+        // quick exits: the word must start and end with a list word or a glue word
+        let starts = self.parts.iter().any(|&(ps, _, _)| ps == tk.s) || lex.glue.iter().any(|g| w.starts_with(g.as_bytes()));
+        let ends = self.parts.iter().any(|&(_, pe, _)| pe == tk.e) || lex.glue.iter().any(|g| g.len() >= 3 && w.ends_with(g.as_bytes()));
+        if !starts || !ends {
+            return;
+        }
         // best[i] = (came from, was lexicon part, cats); reach from 0 to n
         let mut from: [i16; 65] = [-1; 65];
         let mut via: [u64; 65] = [0; 65];

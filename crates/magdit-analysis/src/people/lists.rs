@@ -67,29 +67,69 @@ pub(crate) const PRONOUN: u8 = 16;
 
 /// The closed word classes of `word`, case-insensitively; computed once per token.
 pub(crate) fn word_class(word: &str) -> u8 {
-    let b = word.as_bytes();
-    if b.len() > 9 || !word.is_ascii() {
-        return 0;
-    }
-    let mut buf = [0u8; 9];
-    for (d, s) in buf.iter_mut().zip(b) {
-        *d = s.to_ascii_lowercase();
-    }
-    match &buf[..b.len()] {
-        b"meneer" | b"mevrouw" | b"mevr" | b"mw" | b"mvr" | b"mvrw" | b"dhr" | b"hr" | b"mnr"
-        | b"heer" | b"juf" | b"juffrouw" | b"meester" | b"mr" | b"mrs" | b"dr" | b"drs"
-        | b"prof" | b"professor" | b"ir" | b"ing" | b"ds" | b"dominee" | b"zuster"
-        | b"broeder" => TITLE,
-        b"der" | b"den" | b"ter" | b"ten" | b"t" | b"vd" => PARTICLE | STRONG_PARTICLE,
-        b"in" | b"op" | b"uit" | b"te" | b"aan" => PARTICLE | WEAK_PARTICLE,
-        b"het" => PARTICLE | PRONOUN,
-        b"de" | b"van" | b"la" | b"le" | b"du" | b"da" | b"di" | b"del" | b"della" | b"des"
-        | b"von" | b"el" | b"al" | b"d" => PARTICLE,
-        b"ik" | b"je" | b"jij" | b"u" | b"hij" | b"zij" | b"ze" | b"we" | b"wij" | b"jullie"
-        | b"men" => PRONOUN,
-        _ => 0,
+    let Some(key) = short_key(word) else {
+        return if word.eq_ignore_ascii_case("professor") { TITLE } else { 0 };
+    };
+    let table = &*CLASSES;
+    let mut slot = class_slot(key);
+    loop {
+        match table[slot] {
+            (k, class) if k == key => return class,
+            (0, _) => return 0,
+            _ => slot = (slot + 1) % table.len(),
+        }
     }
 }
+
+/// Up to eight ASCII letters or digits (a token), lower-cased, as one integer.
+fn short_key(word: &str) -> Option<u64> {
+    let b = word.as_bytes();
+    if b.is_empty() || b.len() > 8 || !word.is_ascii() {
+        return None;
+    }
+    let mut buf = [0u8; 8];
+    buf[..b.len()].copy_from_slice(b);
+    // OR-ing 0x20 lower-cases letters and keeps digits; only the word's own bytes.
+    Some(u64::from_le_bytes(buf) | (0x2020_2020_2020_2020 >> (8 * (8 - b.len()))))
+}
+
+fn class_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+}
+
+/// The words of the closed classes in an open-addressing table of 256 slots (a quarter
+/// full), keyed by [`short_key`]; a look-up is a multiplication and a comparison or two.
+static CLASSES: LazyLock<[(u64, u8); 256]> = LazyLock::new(|| {
+    let classes: &[(&[&str], u8)] = &[
+        (
+            &[
+                "meneer", "mevrouw", "mevr", "mw", "mvr", "mvrw", "dhr", "hr", "mnr", "heer", "juf",
+                "juffrouw", "meester", "mr", "mrs", "dr", "drs", "prof", "ir", "ing", "ds", "dominee",
+                "zuster", "broeder", "dokter",
+            ],
+            TITLE,
+        ),
+        (&["der", "den", "ter", "ten", "t", "vd"], PARTICLE | STRONG_PARTICLE),
+        (&["in", "op", "uit", "te", "aan"], PARTICLE | WEAK_PARTICLE),
+        (&["het"], PARTICLE | PRONOUN),
+        (
+            &["de", "van", "la", "le", "du", "da", "di", "del", "della", "des", "von", "el", "al", "d"],
+            PARTICLE,
+        ),
+        (&["ik", "je", "jij", "u", "hij", "zij", "ze", "we", "wij", "jullie", "men"], PRONOUN),
+    ];
+    let mut table = [(0u64, 0u8); 256];
+    for &(words, class) in classes {
+        for key in words.iter().filter_map(|w| short_key(w)) {
+            let mut slot = class_slot(key);
+            while table[slot].0 != 0 {
+                slot = (slot + 1) % table.len();
+            }
+            table[slot] = (key, class);
+        }
+    }
+    table
+});
 
 /// Forms of address and academic titles that precede a surname ("mevrouw Jansen",
 /// "dhr. De Groot", "juf Sanne", "Prof. Dr. Visser").

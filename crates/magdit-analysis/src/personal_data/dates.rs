@@ -43,25 +43,56 @@ pub(crate) fn all(text: &str, out: &mut Vec<(usize, usize)>) {
 }
 
 /// Dates of birth: dates near a birth word, or right after a name ("Sanne (12-03-2012)").
+/// Only the text around birth words and after names is searched for dates.
 pub(crate) fn births(text: &str, names: &[(usize, usize)], out: &mut Vec<(usize, usize)>) {
-    let mut dates = Vec::new();
-    all(text, &mut dates);
-    if dates.is_empty() {
-        return;
-    }
+    const BEFORE: usize = 40;
+    const AFTER: usize = 30;
     let context: Vec<(usize, usize)> = BIRTH.find_iter(text).map(|m| (m.start(), m.end())).collect();
+    let mut dates = Vec::new();
+    for &(ks, ke) in &context {
+        in_window(text, ks.saturating_sub(AFTER + 20), ke + BEFORE + 20, &mut dates);
+    }
+    let b = text.as_bytes();
+    for &(_, ne) in names {
+        // A date right after a name starts within a few bytes: "Sanne (12-03-2012)".
+        if b[ne.min(b.len())..(ne + 6).min(b.len())].iter().any(u8::is_ascii_digit) {
+            in_window(text, ne, ne + 40, &mut dates);
+        }
+    }
+    dates.sort_unstable();
+    dates.dedup();
     for (s, e) in dates {
         let near_word = context.iter().any(|&(ks, ke)| {
-            (ke <= s && s - ke <= 40 && same_sentence(&text[ke..s]))
-                || (e <= ks && ks - e <= 30 && same_sentence(&text[e..ks]))
+            (ke <= s && s - ke <= BEFORE && same_sentence(&text[ke..s]))
+                || (e <= ks && ks - e <= AFTER && same_sentence(&text[e..ks]))
         });
         let after_name = names.iter().any(|&(_, ne)| {
             ne <= s && text[ne..s].len() <= 4 && text[ne..s].chars().all(|c| matches!(c, ' ' | ',' | '(' | ':' | '-' | '–'))
         });
-        if near_word || after_name {
+        if (near_word || after_name) && out.last() != Some(&(s, e)) {
             out.push((s, e));
         }
     }
+}
+
+/// The dates in `text[from..to]` (widened to char boundaries), in text offsets. A date cut
+/// by the window's edge is found from another window or not at all, which is fine: the
+/// windows reach past the distances that count.
+fn in_window(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
+    let mut from = from.min(text.len());
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = to.min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    if !text.as_bytes()[from..to].iter().any(u8::is_ascii_digit) {
+        return;
+    }
+    let mut found = Vec::new();
+    all(&text[from..to], &mut found);
+    out.extend(found.into_iter().map(|(s, e)| (from + s, from + e)));
 }
 
 fn same_sentence(between: &str) -> bool {

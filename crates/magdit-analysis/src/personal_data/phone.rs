@@ -5,18 +5,19 @@
 /// 0900) have eight or eleven; foreign numbers eight to twelve after the country code.
 const NATIONAL: usize = 10;
 
-/// Finds the phone numbers in `text`, as byte ranges.
-pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize)>) {
+/// Finds the phone numbers in `text`, as byte ranges. A number starts at a digit run
+/// beginning with 0, or at the "+" or "(" just before a run.
+pub(crate) fn find(text: &str, runs: &[(usize, usize)], out: &mut Vec<(usize, usize)>) {
     let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let starts = matches!(b[i], b'+' | b'(' | b'0') && !glued_before(b, i);
-        match starts.then(|| scan(b, i)).flatten() {
-            Some(end) => {
-                out.push((i, end));
-                i = end;
-            }
-            None => i += 1,
+    let mut done = 0;
+    for &(s, _) in runs {
+        let start = if s > 0 && matches!(b[s - 1], b'+' | b'(') { s - 1 } else { s };
+        if start < done || !matches!(b[start], b'+' | b'(' | b'0') || glued_before(b, start) {
+            continue;
+        }
+        if let Some(end) = scan(b, start) {
+            out.push((start, end));
+            done = end;
         }
     }
 }
@@ -155,7 +156,7 @@ fn skip_open_paren(b: &[u8], j: usize) -> usize {
 mod tests {
     fn phones(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        super::find(text, &mut out);
+        super::find(text, &super::super::digit_runs(text), &mut out);
         out.iter().map(|&(s, e)| &text[s..e]).collect()
     }
 

@@ -1,0 +1,409 @@
+//! The audit log: every change to a school's data, append-only and hash-chained per school.
+//!
+//! Entry `n` stores `hash = sha256(prev_hash || canonical(entry))` with `prev_hash` the hash
+//! of entry `n - 1` (64 zeros for the first). The canonical form covers the school, sequence
+//! number, time, actor, entity, action and a digest of the before/after payload — not the
+//! payload itself, so that erasing a person's data (AVG) can blank payloads without breaking
+//! the chain. [`Store::verify_audit`] recomputes everything and names the first entry that does
+//! not fit. Writes of the roster, the consent registry and the school's settings append their
+//! entry in the same transaction as the change, so there is no change without its entry.
+//!
+//! What the chain cannot show by itself is the loss of its newest entries; the service should
+//! publish or export the head hash ([`Verification::head`]) now and then as an anchor.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::clock;
+use crate::db::{execute, from_row, sql, Store, Tx};
+use crate::error::{Error, Result};
+use crate::ids::{Actor, SchoolId};
+
+/// The `prev_hash` of a school's first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One entry of a school's audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub school: SchoolId,
+    /// 1, 2, 3, … within the school, without gaps.
+    pub seq: i64,
+    pub at: OffsetDateTime,
+    pub actor: String,
+    /// What kind of thing changed: `school`, `person`, `guardian_link`, `consent`, `purpose`.
+    pub entity: String,
+    /// Which one, e.g. a person id, or `pupil_id/purpose` for consent.
+    pub entity_id: String,
+    /// What happened: `create`, `update`, `give`, `withdraw`, …
+    pub action: String,
+    /// The entity before the change as JSON text (absent for a creation or after erasure).
+    pub before: Option<String>,
+    /// The entity after the change as JSON text (absent for a removal or after erasure).
+    pub after: Option<String>,
+    pub payload_sha256: String,
+    pub prev_hash: String,
+    pub hash: String,
+    /// When the payload was erased, if it was.
+    pub redacted_at: Option<OffsetDateTime>,
+}
+
+from_row!(AuditEntry, |row| Ok(AuditEntry {
+    school: SchoolId(row.try_get("school_id")?),
+    seq: row.try_get("seq")?,
+    at: row.try_get("at")?,
+    actor: row.try_get("actor")?,
+    entity: row.try_get("entity")?,
+    entity_id: row.try_get("entity_id")?,
+    action: row.try_get("action")?,
+    before: row.try_get("before_json")?,
+    after: row.try_get("after_json")?,
+    payload_sha256: row.try_get("payload_sha256")?,
+    prev_hash: row.try_get("prev_hash")?,
+    hash: row.try_get("hash")?,
+    redacted_at: row.try_get("redacted_at")?,
+}));
+
+const COLUMNS: &str = "school_id, seq, at, actor, entity, entity_id, action, before_json, after_json, \
+                       payload_sha256, prev_hash, hash, redacted_at";
+
+/// The outcome of [`Store::verify_audit`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    /// Entries read.
+    pub entries: u64,
+    /// Entries whose payload was erased (they still verify through their payload digest).
+    pub redacted: u64,
+    /// The hash of the last entry read: an anchor to keep outside the database.
+    pub head: Option<String>,
+    /// The first entry that does not fit the chain, if any; entries after it are not checked.
+    pub broken: Option<Broken>,
+}
+
+impl Verification {
+    /// Whether every entry fits.
+    pub fn is_intact(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
+/// Where and why the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Broken {
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// A change about to be recorded; built by the domain modules.
+pub(crate) struct Change {
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub action: &'static str,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Change {
+    /// Something new: no before.
+    pub(crate) fn created(entity: &'static str, entity_id: impl ToString, after: &impl Serialize) -> Result<Change> {
+        Ok(Change { entity, entity_id: entity_id.to_string(), action: "create", before: None, after: Some(to_json(after)?) })
+    }
+
+    /// A change from `before` to `after`, named by `action` (`update`, `give`, `adopt`, …).
+    pub(crate) fn changed(
+        entity: &'static str,
+        entity_id: impl ToString,
+        action: &'static str,
+        before: Option<&impl Serialize>,
+        after: &impl Serialize,
+    ) -> Result<Change> {
+        Ok(Change {
+            entity,
+            entity_id: entity_id.to_string(),
+            action,
+            before: before.map(to_json).transpose()?,
+            after: Some(to_json(after)?),
+        })
+    }
+
+    /// Something gone: no after.
+    pub(crate) fn removed(entity: &'static str, entity_id: impl ToString, before: &impl Serialize) -> Result<Change> {
+        Ok(Change { entity, entity_id: entity_id.to_string(), action: "remove", before: Some(to_json(before)?), after: None })
+    }
+}
+
+fn to_json(value: &impl Serialize) -> Result<String> {
+    // Our payload types are plain structs, which always serialise; a failure would be a bug
+    // in a Serialize impl, reported rather than unwrapped.
+    serde_json::to_string(value).map_err(|e| Error::invalid("audit payload", e.to_string()))
+}
+
+/// Appends `change` to `school`'s chain inside `tx`, which must come from
+/// [`Store::write`] for that school (or have just created it), so no other writer of the
+/// school can append in between.
+pub(crate) async fn append(tx: &mut Tx, school: SchoolId, actor: &Actor, change: Change) -> Result<AuditEntry> {
+    let last: Option<(i64, String)> = sql!(tx.conn(), "reading the head of the audit chain", |c| {
+        sqlx::query_as("SELECT seq, hash FROM audit_log WHERE school_id = $1 ORDER BY seq DESC LIMIT 1")
+            .bind(school.0)
+            .fetch_optional(c)
+            .await
+    })?;
+    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
+    let mut entry = AuditEntry {
+        school,
+        seq: prev_seq + 1,
+        at: clock::now(),
+        actor: actor.as_str().to_string(),
+        entity: change.entity.to_string(),
+        entity_id: change.entity_id,
+        action: change.action.to_string(),
+        payload_sha256: payload_digest(change.before.as_deref(), change.after.as_deref()),
+        before: change.before,
+        after: change.after,
+        prev_hash,
+        hash: String::new(),
+        redacted_at: None,
+    };
+    entry.hash = entry_hash(&entry);
+    let e = &entry;
+    execute!(tx.conn(), "appending to the audit log",
+        sqlx::query(
+            "INSERT INTO audit_log (school_id, seq, at, actor, entity, entity_id, action, before_json, after_json, \
+             payload_sha256, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(e.school.0)
+        .bind(e.seq)
+        .bind(e.at)
+        .bind(&e.actor)
+        .bind(&e.entity)
+        .bind(&e.entity_id)
+        .bind(&e.action)
+        .bind(&e.before)
+        .bind(&e.after)
+        .bind(&e.payload_sha256)
+        .bind(&e.prev_hash)
+        .bind(&e.hash))?;
+    Ok(entry)
+}
+
+/// Entries read per round trip while verifying; bounds memory for long chains.
+const VERIFY_PAGE: i64 = 1_000;
+
+impl Store {
+    /// A page of `school`'s audit log: up to `limit` (at most 1,000) entries after sequence
+    /// number `after_seq` (0 for the start), oldest first.
+    pub async fn audit_log(&self, school: SchoolId, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+        let limit = i64::from(limit.clamp(1, 1_000));
+        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE school_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        let mut conn = self.read().await?;
+        sql!(conn.conn(), "reading the audit log", |c| {
+            sqlx::query_as(&sql).bind(school.0).bind(after_seq).bind(limit).fetch_all(c).await
+        })
+    }
+
+    /// Every entry about one entity of `school` (e.g. `("person", "17")`), oldest first: the
+    /// history an administrator sees.
+    pub async fn audit_of(&self, school: SchoolId, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE school_id = $1 AND entity = $2 AND entity_id = $3 ORDER BY seq"
+        );
+        let mut conn = self.read().await?;
+        sql!(conn.conn(), "reading the audit log of an entity", |c| {
+            sqlx::query_as(&sql).bind(school.0).bind(entity).bind(entity_id).fetch_all(c).await
+        })
+    }
+
+    /// Recomputes `school`'s chain from the first entry and reports the first entry that does
+    /// not fit: a gap in the sequence, a link to the wrong predecessor, a payload that no
+    /// longer matches its digest, or fields that no longer match the hash. Never fails on
+    /// tampered data; errors are database failures only.
+    pub async fn verify_audit(&self, school: SchoolId) -> Result<Verification> {
+        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE school_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        let mut conn = self.read().await?;
+        let mut report = Verification { entries: 0, redacted: 0, head: None, broken: None };
+        let (mut seq, mut prev_hash) = (0_i64, GENESIS.to_string());
+        loop {
+            let page: Vec<AuditEntry> = sql!(conn.conn(), "reading the audit log", |c| {
+                sqlx::query_as(&sql).bind(school.0).bind(seq).bind(VERIFY_PAGE).fetch_all(c).await
+            })?;
+            let full = page.len() as i64 == VERIFY_PAGE;
+            for entry in page {
+                report.entries += 1;
+                if let Some(reason) = check_entry(&entry, seq, &prev_hash) {
+                    report.broken = Some(Broken { seq: entry.seq, reason });
+                    return Ok(report);
+                }
+                if entry.redacted_at.is_some() {
+                    report.redacted += 1;
+                }
+                seq = entry.seq;
+                prev_hash = entry.hash;
+                report.head = Some(prev_hash.clone());
+            }
+            if !full {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Erases the before/after payloads of every audit entry about one entity (for an AVG
+    /// erasure request), keeping the entries and their digests so the chain still verifies,
+    /// and appends an entry recording the erasure. Returns how many entries were erased.
+    pub async fn redact_audit(&self, school: SchoolId, entity: &str, entity_id: &str, actor: &Actor) -> Result<u64> {
+        let mut tx = self.write(school).await?;
+        let now = clock::now();
+        let erased = execute!(tx.conn(), "erasing audit payloads",
+            sqlx::query(
+                "UPDATE audit_log SET before_json = NULL, after_json = NULL, redacted_at = $4 \
+                 WHERE school_id = $1 AND entity = $2 AND entity_id = $3 AND redacted_at IS NULL",
+            )
+            .bind(school.0)
+            .bind(entity)
+            .bind(entity_id)
+            .bind(now))?;
+        let change = Change::changed(
+            "audit",
+            format!("{entity}/{entity_id}"),
+            "redact",
+            None::<&()>,
+            &serde_json::json!({ "entries": erased }),
+        )?;
+        append(&mut tx, school, actor, change).await?;
+        tx.commit().await?;
+        Ok(erased)
+    }
+}
+
+/// Why `entry` does not follow the entry with sequence number `prev_seq` and hash
+/// `prev_hash`, if it does not.
+fn check_entry(entry: &AuditEntry, prev_seq: i64, prev_hash: &str) -> Option<String> {
+    if entry.seq != prev_seq + 1 {
+        return Some(format!("entry {} follows entry {prev_seq}: entries are missing", entry.seq));
+    }
+    if entry.prev_hash != prev_hash {
+        return Some("it does not link to the entry before it (prev_hash differs)".into());
+    }
+    let payload_present = entry.before.is_some() || entry.after.is_some();
+    if (entry.redacted_at.is_none() || payload_present)
+        && payload_digest(entry.before.as_deref(), entry.after.as_deref()) != entry.payload_sha256
+    {
+        return Some("its before/after payload was changed (payload digest differs)".into());
+    }
+    if entry_hash(entry) != entry.hash {
+        return Some("its recorded fields were changed (hash differs)".into());
+    }
+    None
+}
+
+/// Appends `bytes` with a length prefix, so no two different field lists hash alike.
+fn field(h: &mut Sha256, bytes: &[u8]) {
+    h.update((bytes.len() as u64).to_be_bytes());
+    h.update(bytes);
+}
+
+/// The digest of a before/after payload; an absent side and an empty one differ.
+pub(crate) fn payload_digest(before: Option<&str>, after: Option<&str>) -> String {
+    let mut h = Sha256::new();
+    h.update(b"magdit-audit-payload-v1\0");
+    for side in [before, after] {
+        match side {
+            None => h.update([0u8]),
+            Some(text) => {
+                h.update([1u8]);
+                field(&mut h, text.as_bytes());
+            }
+        }
+    }
+    hex(&h.finalize())
+}
+
+/// sha256(prev_hash || canonical entry).
+pub(crate) fn entry_hash(e: &AuditEntry) -> String {
+    let mut h = Sha256::new();
+    h.update(e.prev_hash.as_bytes());
+    h.update(b"magdit-audit-entry-v1\0");
+    for part in [
+        e.school.0.to_string().as_str(),
+        e.seq.to_string().as_str(),
+        clock::canonical(e.at).as_str(),
+        &e.actor,
+        &e.entity,
+        &e.entity_id,
+        &e.action,
+        &e.payload_sha256,
+    ] {
+        field(&mut h, part.as_bytes());
+    }
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn entry() -> AuditEntry {
+        let mut e = AuditEntry {
+            school: SchoolId(1),
+            seq: 1,
+            at: datetime!(2025-08-01 09:30:00 UTC),
+            actor: "account:1".into(),
+            entity: "person".into(),
+            entity_id: "7".into(),
+            action: "create".into(),
+            before: None,
+            after: Some(r#"{"name":"Daan"}"#.into()),
+            payload_sha256: payload_digest(None, Some(r#"{"name":"Daan"}"#)),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+            redacted_at: None,
+        };
+        e.hash = entry_hash(&e);
+        e
+    }
+
+    #[test]
+    fn a_sound_entry_checks() {
+        assert_eq!(check_entry(&entry(), 0, GENESIS), None);
+        assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
+        assert_eq!(entry().hash.len(), 64);
+    }
+
+    #[test]
+    fn every_covered_field_is_covered() {
+        let mut e = entry();
+        e.actor = "account:2".into();
+        assert!(check_entry(&e, 0, GENESIS).unwrap().contains("hash differs"));
+        let mut e = entry();
+        e.after = Some(r#"{"name":"Sem"}"#.into());
+        assert!(check_entry(&e, 0, GENESIS).unwrap().contains("payload"));
+        let mut e = entry();
+        e.at += time::Duration::microseconds(1);
+        assert!(check_entry(&e, 0, GENESIS).is_some());
+        assert!(check_entry(&entry(), 1, GENESIS).unwrap().contains("missing"));
+    }
+
+    #[test]
+    fn a_redacted_entry_still_checks() {
+        let mut e = entry();
+        e.after = None;
+        e.redacted_at = Some(datetime!(2026-01-01 0:00 UTC));
+        assert_eq!(check_entry(&e, 0, GENESIS), None);
+    }
+
+    #[test]
+    fn absent_and_empty_payloads_differ() {
+        assert_ne!(payload_digest(None, None), payload_digest(Some(""), None));
+        assert_ne!(payload_digest(Some("a"), None), payload_digest(None, Some("a")));
+    }
+}
