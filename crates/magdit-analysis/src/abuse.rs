@@ -119,7 +119,7 @@ fn run(text: &str, sc: &Scratch, out: &mut Vec<Abuse>) {
     if sc.hits.is_empty() {
         return;
     }
-    let r = Rules { sc, text };
+    let r = Rules::new(sc, text);
     r.insults_and_slurs(out);
     r.compounds(out);
     r.threats(out);
@@ -164,6 +164,70 @@ const INTENSIFIERS: &[&str] = &[
 struct Rules<'a> {
     sc: &'a Scratch,
     text: &'a str,
+    /// Per sentence: what the counter-speech and context checks need, gathered once.
+    sinfo: Vec<SentInfo>,
+}
+
+#[derive(Clone, Copy)]
+struct SentInfo {
+    condemn: bool,
+    any_speech: bool,
+    /// Smallest end token of a reporting word ("zeggen dat", "uitspraken als").
+    first_speech_end: u32,
+    /// Smallest end token of a reporting word with "je/jij/jullie" as its subject and a
+    /// complement ("als je zegt dat …", "je zei: …").
+    first_second_speech_end: u32,
+    /// Largest start token of a word that reports what precedes it ("… noemen").
+    last_back_start: Option<u32>,
+    pressure: bool,
+    media: bool,
+    anti_hate: bool,
+}
+
+impl<'a> Rules<'a> {
+    fn new(sc: &'a Scratch, text: &'a str) -> Self {
+        let blank = SentInfo {
+            condemn: false,
+            any_speech: false,
+            first_speech_end: u32::MAX,
+            first_second_speech_end: u32::MAX,
+            last_back_start: None,
+            pressure: false,
+            media: false,
+            anti_hate: false,
+        };
+        let mut r = Rules { sc, text, sinfo: vec![blank; sc.sents.len()] };
+        for h in sc.hits.iter().filter(|h| !h.part) {
+            let sent = sc.toks[h.t0 as usize].sent as usize;
+            let (s0, s1) = (sc.sents[sent].t0 as usize, sc.sents[sent].t1 as usize);
+            let c = h.cats;
+            let mut si = r.sinfo[sent];
+            si.condemn |= c & cat::CONDEMN != 0;
+            si.pressure |= c & cat::PRESSURE != 0;
+            si.media |= c & (cat::MEDIA | cat::BODY) != 0;
+            si.anti_hate |= c & cat::ANTIHATE != 0;
+            if c & cat::SPEECH != 0 {
+                si.any_speech = true;
+                si.first_speech_end = si.first_speech_end.min(h.t1);
+                let t = h.t0 as usize;
+                let subj2 = (t.saturating_sub(2).max(s0)..t).any(|k| matches!(r.tok(k), "je" | "jij" | "jullie"));
+                let next = h.t1 as usize;
+                let complement = next >= s1
+                    || r.tok(next) == "dat"
+                    || sc.toks[next].quoted
+                    || r.sep_has(h.e, sc.toks[next].s, b':');
+                if subj2 && complement {
+                    si.first_second_speech_end = si.first_second_speech_end.min(h.t1);
+                }
+            }
+            if c & cat::SPEECH_BACK != 0 {
+                si.any_speech = true;
+                si.last_back_start = Some(si.last_back_start.map_or(h.t0, |x| x.max(h.t0)));
+            }
+            r.sinfo[sent] = si;
+        }
+        r
+    }
 }
 
 impl Rules<'_> {
@@ -206,9 +270,6 @@ impl Rules<'_> {
             })
         })
     }
-    fn any_in(&self, t0: usize, t1: usize, c: u64) -> bool {
-        self.hits_in(t0, t1).any(|h| h.cats & c != 0)
-    }
     fn toks_any(&self, t0: usize, t1: usize, words: &[&str]) -> bool {
         (t0..t1).any(|t| words.contains(&self.tok(t)))
     }
@@ -236,7 +297,7 @@ impl Rules<'_> {
     fn about_self(&self, t: usize) -> bool {
         let (c0, _) = self.clause_of(t);
         let (s0, _) = self.sent_of(t);
-        let lo = c0.min(t).max(s0);
+        let lo = c0.min(t).max(s0).max(t.saturating_sub(12));
         let mut k = t;
         while k > lo {
             k -= 1;
@@ -253,41 +314,13 @@ impl Rules<'_> {
 
     /// Counter-speech: the words at tokens `[a, b)` are quoted or reported to be condemned.
     fn countered(&self, a: usize, b: usize) -> bool {
-        let (s0, s1) = self.sent_of(a);
-        let mut condemn = false;
-        let mut speech_before_hit = false;
-        let mut speech_after_hit = false;
-        let mut second_speech = false;
-        let mut any_speech = false;
-        for h in self.hits_in(s0, s1) {
-            if h.cats & cat::CONDEMN != 0 {
-                condemn = true;
-            }
-            if h.cats & cat::SPEECH != 0 {
-                any_speech = true;
-                if (h.t1 as usize) <= a {
-                    speech_before_hit = true;
-                    let t = h.t0 as usize;
-                    let subj2 = (t.saturating_sub(2).max(s0)..t).any(|k| matches!(self.tok(k), "je" | "jij" | "jullie"));
-                    let next = h.t1 as usize;
-                    let complement = next >= s1
-                        || self.tok(next) == "dat"
-                        || self.sc.toks[next].quoted
-                        || self.sep_has(h.e, self.sc.toks[next].s, b':');
-                    if subj2 && complement {
-                        second_speech = true;
-                    }
-                }
-            }
-            if h.cats & cat::SPEECH_BACK != 0 {
-                any_speech = true;
-                if h.t0 as usize >= b {
-                    speech_after_hit = true;
-                }
-            }
-        }
+        let si = &self.sinfo[self.sc.toks[a].sent as usize];
+        let speech_before_hit = si.first_speech_end as usize <= a;
+        let second_speech = si.first_second_speech_end as usize <= a;
+        let speech_after_hit = si.last_back_start.is_some_and(|t| t as usize >= b);
         let quoted = self.sc.toks[a].quoted;
-        (quoted && (any_speech || condemn)) || ((speech_before_hit || speech_after_hit) && (condemn || second_speech))
+        (quoted && (si.any_speech || si.condemn))
+            || ((speech_before_hit || speech_after_hit) && (si.condemn || second_speech))
     }
 
     fn sep_has(&self, from: u32, to: u32, b: u8) -> bool {
@@ -462,14 +495,21 @@ impl Rules<'_> {
             if n.cats & person == 0 {
                 continue;
             }
-            // "kanker" before a noun in a separate word must not be a health statement ("kanker patiënten")
-            if next_word && n.cats & (cat::INSULT | cat::SLUR | cat::SLUR_CTX | cat::INSULT_CTX) == 0 && !glued {
+            // as a separate word only the common swear words count, and not before a neutral
+            // word for people: "tering mongool", but not "kanker kinderen" (a charity poster)
+            if next_word && !glued {
                 let w = self.tok(h.t0 as usize);
                 if !matches!(w, "kanker" | "kk" | "kkr" | "tyfus" | "tering" | "klere" | "kolere" | "kut" | "pleuris" | "tiefus") {
                     continue;
                 }
-                if n.cats & cat::GROUP != 0 && w == "kanker" && n.t1 as usize >= self.ntoks() {
-                    // e.g. "vrouwen met kanker" is not this shape anyway; keep
+                let neutral = matches!(
+                    self.tok(n.t0 as usize),
+                    "kind" | "kinderen" | "kid" | "kids" | "jongen" | "jongens" | "meid" | "meiden" | "man" | "mannen" | "vrouw"
+                        | "vrouwen" | "leraar" | "leraren" | "lerares" | "docent" | "docenten" | "juf" | "meester" | "mentor"
+                        | "directeur" | "patient" | "patienten"
+                );
+                if neutral && n.cats & (cat::INSULT | cat::SLUR | cat::SLUR_CTX | cat::INSULT_CTX) == 0 {
+                    continue;
                 }
             }
             let t1 = n.t1 as usize;
@@ -611,21 +651,28 @@ impl Rules<'_> {
             | cat::SLUR
             | cat::CURSE_WISH
             | cat::TVERB;
+        // per sentence, computed once: (sentence, writer speaks, first content word, first group)
+        let mut per_sent: Option<(u32, bool, usize, Option<&Hit>)> = None;
         for ci in self.clauses_with(neg_cats | cat::POS) {
             let c = &self.sc.clauses[ci];
             let (c0, c1) = (c.t0 as usize, c.t1 as usize);
             let sent = self.sc.sents[c.sent as usize];
             let (s0, s1) = (sent.t0 as usize, sent.t1 as usize);
-            let first_person = self.toks_any(s0, s1, FIRST_ANY)
-                || (s0..s1).any(|k| self.tok(k).starts_with("ik") && self.hits_in(k, k + 1).any(|h| h.s > self.sc.toks[k].s));
+            if per_sent.is_none_or(|p| p.0 != c.sent) {
+                let first_person = self.toks_any(s0, s1, FIRST_ANY)
+                    || (s0..s1).any(|k| self.tok(k).starts_with("ik") && self.hits_in(k, k + 1).any(|h| h.s > self.sc.toks[k].s));
+                // the first group or polar word: rhetorical negators come before it
+                let first_content = self
+                    .hits_in(s0, s1)
+                    .find(|h| h.cats & (cat::GROUP | neg_cats | cat::POS) != 0)
+                    .map(|h| h.t0 as usize)
+                    .unwrap_or(s1);
+                let group = self.hits_in(s0, s1).find(|h| h.cats & cat::GROUP != 0);
+                per_sent = Some((c.sent, first_person, first_content, group));
+            }
+            let (_, first_person, first_content, group_in_sent) = per_sent.unwrap_or((0, false, s1, None));
             // "waarom doen we dat niet gewoon?": a suggestion, not a negation
             let why_not = sent.question && self.tok(s0) == "waarom";
-            // the first group or polar word of the sentence: rhetorical negators come before it
-            let first_content = self
-                .hits_in(s0, s1)
-                .find(|h| h.cats & (cat::GROUP | neg_cats | cat::POS) != 0)
-                .map(|h| h.t0 as usize)
-                .unwrap_or(s1);
             let mut negators = 0;
             let mut neg: Option<&Hit> = None;
             let mut pos = 0;
@@ -636,7 +683,7 @@ impl Rules<'_> {
                     // a group word that is also a slur/insult still counts as the group
                 }
                 if h.cats & cat::NEGATOR != 0 && h.cats & cat::NEUTRAL == 0 {
-                    if !why_not && !(sent.question && (h.t0 as usize) < first_content) {
+                    if !why_not && (!sent.question || (h.t0 as usize) >= first_content) {
                         negators += 1;
                     }
                     continue;
@@ -658,12 +705,12 @@ impl Rules<'_> {
                 continue;
             }
             // the group: in this clause, in this sentence, or referred to by a pronoun
-            let group_sent = group_here.or_else(|| self.hits_in(s0, s1).find(|h| h.cats & cat::GROUP != 0));
+            let group_sent = group_here.or(group_in_sent);
             let pronoun = self.toks_any(c0, c1, &["ze", "zij", "hen", "hun", "jullie", "die"]);
             if group_sent.is_none() && !pronoun {
                 continue;
             }
-            if self.any_in(s0, s1, cat::ANTIHATE) {
+            if self.sinfo[c.sent as usize].anti_hate {
                 continue;
             }
             // the key word: the negative word, or the first polar word
@@ -737,9 +784,9 @@ impl Rules<'_> {
             }
             if let Some(sh) = share {
                 // sextortion: pressure and an image, in this clause or the sentence
-                let (s0, s1) = (self.sc.sents[c.sent as usize].t0 as usize, self.sc.sents[c.sent as usize].t1 as usize);
-                let pressure = pressure || self.any_in(s0, s1, cat::PRESSURE);
-                let media = media || self.any_in(s0, s1, cat::MEDIA | cat::BODY);
+                let si = &self.sinfo[c.sent as usize];
+                let pressure = pressure || si.pressure;
+                let media = media || si.media;
                 if pressure && media && !self.countered(c0, c1) {
                     let (a, _) = self.tok_span(c0, c1);
                     self.push(out, AbuseKind::Sexual, self.span2(a.min(sh.s), sh.e));
@@ -864,7 +911,7 @@ mod tests {
 
     fn dictionary() -> Option<Vec<String>> {
         let s = std::fs::read_to_string("/usr/share/dict/dutch").ok()?;
-        Some(s.lines().map(|l| crate::normalize::fold_pattern(l)).filter(|w| w.bytes().all(|b| b.is_ascii_lowercase())).collect())
+        Some(s.lines().map(crate::normalize::fold_pattern).filter(|w| w.bytes().all(|b| b.is_ascii_lowercase())).collect())
     }
 
     /// Generated variants that are ordinary Dutch words (needs /usr/share/dict/dutch;

@@ -32,8 +32,12 @@ pub(crate) struct Norm {
     /// Pure ASCII: `a-z`, digits, `^` (wildcard), `~` (some other letter), `'`, `"`,
     /// `' '`, `'\n'` and ASCII punctuation.
     pub text: Vec<u8>,
-    /// For each byte of `text`: the start of its source character in the original.
-    start: Vec<u32>,
+    /// Where the view stops following the original byte for byte: (view index, original
+    /// offset). Byte `i` of the view comes from original offset `o + (i - v)` for the last
+    /// anchor `(v, o)` with `v <= i` (or from offset `i` before the first anchor).
+    anchors: Vec<(u32, u32)>,
+    /// The original offset the next byte would have if the view follows the original.
+    expect: u32,
     /// A copy of the original text (for the ends of source characters).
     src: Vec<u8>,
     /// Bytes of `text` that stand for a collapsed run of letters: (index, original end),
@@ -136,12 +140,12 @@ impl Norm {
     /// Normalises `src` into `self` (clearing what was there).
     pub fn build(&mut self, src: &str) {
         self.text.clear();
-        self.start.clear();
+        self.anchors.clear();
+        self.expect = 0;
         self.collapsed.clear();
         self.src.clear();
         self.src.extend_from_slice(src.as_bytes());
         self.text.reserve(src.len());
-        self.start.reserve(src.len());
         let seen = self.pass_chars(src);
         if seen.leet {
             self.pass_leet_mask();
@@ -159,6 +163,17 @@ impl Norm {
         &self.src
     }
 
+    /// Appends byte `b` of the view, coming from original offset `from`.
+    #[inline]
+    fn emit(&mut self, b: u8, from: usize) {
+        let from = from as u32;
+        if from != self.expect {
+            self.anchors.push((self.text.len() as u32, from));
+        }
+        self.expect = from + 1;
+        self.text.push(b);
+    }
+
     /// Pass 1: characters to ASCII, whitespace runs to one space.
     fn pass_chars(&mut self, src: &str) -> Seen {
         let bytes = src.as_bytes();
@@ -172,20 +187,12 @@ impl Norm {
                     if o == b'\n' && last == b' ' {
                         *self.text.last_mut().unwrap() = b'\n';
                     } else if last != b' ' && last != b'\n' {
-                        self.text.push(o);
-                        self.start.push(i as u32);
+                        self.emit(o, i);
                     }
-                    i += 1;
-                    continue;
+                } else {
+                    self.emit(o, i);
                 }
-                // a run of plain ASCII: copied in one go
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j] < 0x80 && !matches!(ASCII[bytes[j] as usize], b' ' | b'\n') {
-                    j += 1;
-                }
-                self.text.extend(bytes[i..j].iter().map(|&b| ASCII[b as usize]));
-                self.start.extend(i as u32..j as u32);
-                i = j;
+                i += 1;
                 continue;
             }
             let c = src[i..].chars().next().unwrap_or(' ');
@@ -193,15 +200,12 @@ impl Norm {
             for lc in c.to_lowercase() {
                 if let Some(f) = fold(lc) {
                     for b in f.bytes() {
-                        self.text.push(b);
-                        self.start.push(i as u32);
+                        self.emit(b, i);
                     }
                 } else if lc.is_ascii() {
-                    self.text.push(ASCII[lc as usize]);
-                    self.start.push(i as u32);
+                    self.emit(ASCII[lc as usize], i);
                 } else if lc.is_alphanumeric() {
-                    self.text.push(b'~');
-                    self.start.push(i as u32);
+                    self.emit(b'~', i);
                 } else {
                     let b = punct(lc);
                     let prev = self.text.last().copied().unwrap_or(0);
@@ -209,12 +213,10 @@ impl Norm {
                         *self.text.last_mut().unwrap() = b'\n';
                     } else if b == b' ' || b == b'\n' {
                         if prev != b' ' && prev != b'\n' {
-                            self.text.push(b);
-                            self.start.push(i as u32);
+                            self.emit(b, i);
                         }
                     } else {
-                        self.text.push(b);
-                        self.start.push(i as u32);
+                        self.emit(b, i);
                     }
                 }
             }
@@ -361,7 +363,7 @@ impl Norm {
                 while j < n && self.text[j] == b {
                     j += 1;
                 }
-                let plain = (i..j).all(|k| self.src.get(self.start[k] as usize).is_some_and(|&c| c < 0x80));
+                let plain = (i..j).all(|k| self.src.get(self.orig_start(k)).is_some_and(|&c| c < 0x80));
                 if plain {
                     if drop.is_empty() {
                         drop = vec![false; n];
@@ -395,17 +397,18 @@ impl Norm {
         self.compact(|idx| !drop[idx]);
     }
 
+    /// Removes the bytes for which `keep` is false (rare: joined or collapsed letters).
     fn compact(&mut self, mut keep: impl FnMut(usize) -> bool) {
-        let mut w = 0;
-        for r in 0..self.text.len() {
+        let starts: Vec<u32> = (0..self.text.len()).map(|i| self.orig_start(i) as u32).collect();
+        self.anchors.clear();
+        self.expect = 0;
+        let text = std::mem::take(&mut self.text);
+        self.text.reserve(text.len());
+        for (r, &b) in text.iter().enumerate() {
             if keep(r) {
-                self.text[w] = self.text[r];
-                self.start[w] = self.start[r];
-                w += 1;
+                self.emit(b, starts[r] as usize);
             }
         }
-        self.text.truncate(w);
-        self.start.truncate(w);
     }
 
     /// The original end of the source character(s) behind normalised byte `i`.
@@ -415,19 +418,25 @@ impl Norm {
                 return self.collapsed[k].1 as usize;
             }
         }
-        let s = self.start[i] as usize;
+        let s = self.orig_start(i);
         (s + self.src.get(s).map_or(1, |&b| utf8_len(b))).min(self.src.len())
     }
 
     /// The original byte span of the normalised byte range `[s, e)` (`s < e`).
     pub fn span(&self, s: usize, e: usize) -> Span {
         debug_assert!(s < e && e <= self.text.len());
-        Span::new(self.start[s] as usize, self.orig_end(e - 1))
+        Span::new(self.orig_start(s), self.orig_end(e - 1))
     }
 
     /// The original byte offset where normalised byte `i` starts.
     pub fn orig_start(&self, i: usize) -> usize {
-        self.start[i] as usize
+        let k = self.anchors.partition_point(|&(v, _)| v as usize <= i);
+        if k == 0 {
+            i
+        } else {
+            let (v, o) = self.anchors[k - 1];
+            o as usize + (i - v as usize)
+        }
     }
 
     /// Some byte of `[s, e)` stands for a collapsed run of letters.
@@ -533,6 +542,42 @@ mod profile {
         let mut n = super::Norm::default();
         for _ in 0..10_000 {
             n.build(std::hint::black_box(t));
+        }
+    }
+}
+
+#[cfg(test)]
+mod map_tests {
+    use super::Norm;
+
+    /// Every byte of the view maps into the original on a character boundary, in order.
+    #[test]
+    fn every_byte_maps_back() {
+        for src in [
+            "a😀b  c\r\n\r\nd é ß ĳ “q” k a n k e r loooooser k*t h44t",
+            "😀😀 x",
+            "   lead",
+            "ÉÉN\tTWEE",
+            "k.u.t en s u k k e l en zeeën",
+        ] {
+            let mut n = Norm::default();
+            n.build(src);
+            let mut prev = 0;
+            for i in 0..n.text.len() {
+                let s = n.span(i, i + 1);
+                assert!(src.is_char_boundary(s.start) && src.is_char_boundary(s.end), "{src:?} byte {i}");
+                assert!(s.start >= prev && s.start < s.end.max(s.start + 1), "{src:?} byte {i}");
+                prev = s.start;
+                let b = n.text[i];
+                if b.is_ascii_alphabetic() {
+                    let orig = src[s.start..s.end].to_lowercase();
+                    assert!(
+                        orig.starts_with(b as char) || !orig.is_ascii() || "013457@$".contains(&orig[..1]),
+                        "{src:?} byte {i} {:?} from {orig:?}",
+                        b as char
+                    );
+                }
+            }
         }
     }
 }

@@ -133,11 +133,10 @@ fn slur_hard_negatives() {
         "Het is echt niet oké om mensen flikker te noemen.",
         "Mensen die berichten sturen zoals \"je bent een neger\" worden geblokkeerd.",
         "De kreupele hond liep achter ons aan",
-        "We lazen over de Mongolen en Dzjengis Khan", // ethnonym in a history lesson: still a hit? see below
-    ]
-    .iter()
-    .take(3)
-    {
+        "Hij zei dat dit \"typisch gedrag voor een teef\" was, wat laat zien hoe discriminerend hij is.",
+        "Mijn oma zet thee in de pot",
+        "Het negerzoenen-debat kwam in de les voorbij",
+    ] {
         clean(t);
     }
 }
@@ -177,6 +176,8 @@ fn disease_curse_hard_negatives() {
         "Het is me vaak gezegd dat ik de kanker mag krijgen.",
         "De pest brak uit in de middeleeuwen",
         "Kanker!! Mijn fiets is gestolen",
+        "Sponsorloop voor kanker kinderen",
+        "Wat een kankerweer, en de kut printer doet het ook niet",
     ] {
         clean(t);
     }
@@ -203,6 +204,7 @@ fn threats() {
         "Als je het verder vertelt maak ik je kapot",
         "Ik ga de school opblazen",
         "Ik neem morgen een mes mee",
+        "morgen neem ik een mes mee naar school",
         "Ga toch dood",
         "Ik pak je!",
         "Ik breek je nek",
@@ -413,4 +415,19 @@ fn one_megabyte() {
     let text = unit.repeat(1_000_000 / unit.len());
     let a = analyse(&text);
     assert!(a.abuse.is_empty());
+}
+
+/// Huge inputs without sentence breaks must stay linear.
+#[test]
+fn megabyte_without_punctuation() {
+    for unit in ["sukkel ", "ik haat moslims en ", "zeggen dat jij een sukkel bent, ", "k a n k e r ", "kk*t ", "'q' \"x\" "] {
+        let text = unit.repeat(1_000_000 / unit.len());
+        let start = std::time::Instant::now();
+        let a = analyse(&text);
+        let took = start.elapsed();
+        assert!(took.as_secs() < 20, "{unit:?}: {took:?}");
+        for w in a.abuse.windows(2) {
+            assert!(w[0].span.start <= w[1].span.start);
+        }
+    }
 }

@@ -106,7 +106,13 @@ pub(crate) struct Change {
 impl Change {
     /// Something new: no before.
     pub(crate) fn created(entity: &'static str, entity_id: impl ToString, after: &impl Serialize) -> Result<Change> {
-        Ok(Change { entity, entity_id: entity_id.to_string(), action: "create", before: None, after: Some(to_json(after)?) })
+        Ok(Change {
+            entity,
+            entity_id: entity_id.to_string(),
+            action: "create",
+            before: None,
+            after: Some(to_json(after)?),
+        })
     }
 
     /// A change from `before` to `after`, named by `action` (`update`, `give`, `adopt`, …).
@@ -128,7 +134,13 @@ impl Change {
 
     /// Something gone: no after.
     pub(crate) fn removed(entity: &'static str, entity_id: impl ToString, before: &impl Serialize) -> Result<Change> {
-        Ok(Change { entity, entity_id: entity_id.to_string(), action: "remove", before: Some(to_json(before)?), after: None })
+        Ok(Change {
+            entity,
+            entity_id: entity_id.to_string(),
+            action: "remove",
+            before: Some(to_json(before)?),
+            after: None,
+        })
     }
 }
 
@@ -166,7 +178,9 @@ pub(crate) async fn append(tx: &mut Tx, school: SchoolId, actor: &Actor, change:
     };
     entry.hash = entry_hash(&entry);
     let e = &entry;
-    execute!(tx.conn(), "appending to the audit log",
+    execute!(
+        tx.conn(),
+        "appending to the audit log",
         sqlx::query(
             "INSERT INTO audit_log (school_id, seq, at, actor, entity, entity_id, action, before_json, after_json, \
              payload_sha256, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -182,7 +196,8 @@ pub(crate) async fn append(tx: &mut Tx, school: SchoolId, actor: &Actor, change:
         .bind(&e.after)
         .bind(&e.payload_sha256)
         .bind(&e.prev_hash)
-        .bind(&e.hash))?;
+        .bind(&e.hash)
+    )?;
     Ok(entry)
 }
 
@@ -252,7 +267,9 @@ impl Store {
     pub async fn redact_audit(&self, school: SchoolId, entity: &str, entity_id: &str, actor: &Actor) -> Result<u64> {
         let mut tx = self.write(school).await?;
         let now = clock::now();
-        let erased = execute!(tx.conn(), "erasing audit payloads",
+        let erased = execute!(
+            tx.conn(),
+            "erasing audit payloads",
             sqlx::query(
                 "UPDATE audit_log SET before_json = NULL, after_json = NULL, redacted_at = $4 \
                  WHERE school_id = $1 AND entity = $2 AND entity_id = $3 AND redacted_at IS NULL",
@@ -260,7 +277,8 @@ impl Store {
             .bind(school.0)
             .bind(entity)
             .bind(entity_id)
-            .bind(now))?;
+            .bind(now)
+        )?;
         let change = Change::changed(
             "audit",
             format!("{entity}/{entity_id}"),

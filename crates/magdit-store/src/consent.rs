@@ -73,7 +73,8 @@ pub struct Decision {
     pub decided_by: Option<PersonId>,
     pub channel: Channel,
     /// When the decision was made, e.g. the date on a paper form; None for now. Must be None
-    /// for a withdrawal, which takes effect when recorded.
+    /// for a withdrawal, which takes effect when recorded. Its offset should be the school's:
+    /// the local day decides whether the pupil was 16 yet.
     pub decided_at: Option<OffsetDateTime>,
 }
 
@@ -206,7 +207,11 @@ struct Current {
 
 from_row!(Current, |row| {
     let state: String = row.try_get("state")?;
-    Ok(Current { state: parse_column("state", &state)?, decided_at: row.try_get("decided_at")?, change_id: row.try_get("change_id")? })
+    Ok(Current {
+        state: parse_column("state", &state)?,
+        decided_at: row.try_get("decided_at")?,
+        change_id: row.try_get("change_id")?,
+    })
 });
 
 /// The consent in force as the audit log records it.
@@ -236,7 +241,13 @@ impl Store {
     /// Adds a purpose of the school's own, or changes a purpose's description. A changed
     /// description expires every consent given for the purpose before now: parents agreed to
     /// the old wording, not the new one. The same description again changes nothing.
-    pub async fn define_purpose(&self, school: SchoolId, key: &str, description: &str, actor: &Actor) -> Result<Purpose> {
+    pub async fn define_purpose(
+        &self,
+        school: SchoolId,
+        key: &str,
+        description: &str,
+        actor: &Actor,
+    ) -> Result<Purpose> {
         validate_purpose_key(key)?;
         let description = text("purpose.description", description, 500)?;
         let now = clock::now();
@@ -255,13 +266,19 @@ impl Store {
                     .bind(key)
                     .bind(&description)
                     .bind(now))?;
-                let after: Purpose =
-                    sql!(tx.conn(), "reading a purpose", |c| sqlx::query_as(select).bind(school.0).bind(key).fetch_one(c).await)?;
+                let after: Purpose = sql!(tx.conn(), "reading a purpose", |c| sqlx::query_as(select)
+                    .bind(school.0)
+                    .bind(key)
+                    .fetch_one(c)
+                    .await)?;
                 let change = Change::changed("purpose", key, "update", Some(&old), &after)?;
                 (after, change)
             }
             None => {
-                execute!(tx.conn(), "adding a purpose", sqlx::query(
+                execute!(
+                    tx.conn(),
+                    "adding a purpose",
+                    sqlx::query(
                         "INSERT INTO consent_purposes (school_id, key, description, builtin, changed_at, created_at) \
                          VALUES ($1, $2, $3, $4, NULL, $5)",
                     )
@@ -269,9 +286,13 @@ impl Store {
                     .bind(key)
                     .bind(&description)
                     .bind(false)
-                    .bind(now))?;
-                let after: Purpose =
-                    sql!(tx.conn(), "reading a purpose", |c| sqlx::query_as(select).bind(school.0).bind(key).fetch_one(c).await)?;
+                    .bind(now)
+                )?;
+                let after: Purpose = sql!(tx.conn(), "reading a purpose", |c| sqlx::query_as(select)
+                    .bind(school.0)
+                    .bind(key)
+                    .fetch_one(c)
+                    .await)?;
                 let change = Change::created("purpose", key, &after)?;
                 (after, change)
             }
@@ -309,14 +330,21 @@ impl Store {
 
         let pupil = person_in(tx.conn(), school, decision.pupil).await?;
         if pupil.role != Role::Pupil {
-            return Err(Error::conflict("person", pupil.id, format!("is a {}; consent is recorded for pupils", pupil.role)));
+            return Err(Error::conflict(
+                "person",
+                pupil.id,
+                format!("is a {}; consent is recorded for pupils", pupil.role),
+            ));
         }
         if purpose_in(&mut tx, school, purpose).await?.is_none() {
             return Err(Error::not_found("purpose", purpose));
         }
         if let Some(by) = decision.decided_by {
-            let guardians: Vec<PersonId> = guardians_in(tx.conn(), school, pupil.id).await?.iter().map(|g| g.id).collect();
-            let day = decided_at.date();
+            let guardians: Vec<PersonId> =
+                guardians_in(tx.conn(), school, pupil.id).await?.iter().map(|g| g.id).collect();
+            // The day in the caller's offset (the school's), not UTC: a pupil deciding at
+            // 00:30 on their birthday is 16 already.
+            let day = decision.decided_at.map_or(now.date(), |t| t.date());
             let entitled = match rules::decider(pupil.date_of_birth, day) {
                 rules::Who::Pupil => by == pupil.id,
                 rules::Who::Guardians => guardians.contains(&by),
@@ -344,7 +372,8 @@ impl Store {
             .fetch_optional(c)
             .await
         })?;
-        if decision.action == ConsentAction::Withdraw && !matches!(&current, Some(c) if c.state == ConsentState::Given) {
+        if decision.action == ConsentAction::Withdraw && !matches!(&current, Some(c) if c.state == ConsentState::Given)
+        {
             return Err(Error::conflict(
                 "consent",
                 format!("{}/{purpose}", pupil.id),
@@ -374,7 +403,7 @@ impl Store {
         })?;
 
         // Latest decided wins; equal times go to the later recording.
-        let in_force = current.as_ref().map_or(true, |c| decided_at >= c.decided_at);
+        let in_force = current.as_ref().is_none_or(|c| decided_at >= c.decided_at);
         if in_force {
             execute!(tx.conn(), "updating the consent in force",
                 sqlx::query(
@@ -389,16 +418,27 @@ impl Store {
                 .bind(decided_at)
                 .bind(change.id))?;
         }
-        let before = current.map(|c| CurrentRecord { state: c.state, decided_at: c.decided_at, change_id: c.change_id });
+        let before =
+            current.map(|c| CurrentRecord { state: c.state, decided_at: c.decided_at, change_id: c.change_id });
         let entity_id = format!("{}/{purpose}", pupil.id);
-        audit::append(&mut tx, school, actor, Change::changed("consent", entity_id, decision.action.as_str(), before.as_ref(), &change)?)
-            .await?;
+        audit::append(
+            &mut tx,
+            school,
+            actor,
+            Change::changed("consent", entity_id, decision.action.as_str(), before.as_ref(), &change)?,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Recorded { change, in_force })
     }
 
     /// Every decision recorded for `pupil`, oldest first; only `purpose`'s if given.
-    pub async fn consent_history(&self, school: SchoolId, pupil: PersonId, purpose: Option<&str>) -> Result<Vec<ConsentChange>> {
+    pub async fn consent_history(
+        &self,
+        school: SchoolId,
+        pupil: PersonId,
+        purpose: Option<&str>,
+    ) -> Result<Vec<ConsentChange>> {
         let mut conn = self.read().await?;
         person_in(conn.conn(), school, pupil).await?;
         let sql = format!(
@@ -464,31 +504,35 @@ impl Store {
                 found.insert(row.pupil.0, row.effective(at));
             }
         }
-        pupils
-            .iter()
-            .map(|p| found.get(&p.0).copied().ok_or_else(|| Error::not_found("person", p)))
-            .collect()
+        pupils.iter().map(|p| found.get(&p.0).copied().ok_or_else(|| Error::not_found("person", p))).collect()
     }
 
     /// The consent in force for one pupil for every purpose of the school at `at`, in the
     /// order of [`Store::purposes`]: the "mag in beeld: ja / nee / onbekend" overview.
-    pub async fn pupil_consent(&self, school: SchoolId, pupil: PersonId, at: OffsetDateTime) -> Result<Vec<(String, EffectiveConsent)>> {
+    pub async fn pupil_consent(
+        &self,
+        school: SchoolId,
+        pupil: PersonId,
+        at: OffsetDateTime,
+    ) -> Result<Vec<(String, EffectiveConsent)>> {
         let mut conn = self.read().await?;
-        let sql = "SELECT p.id AS pupil_id, p.role, pu.key, c.state, c.decided_at, pu.changed_at AS purpose_changed_at, \
+        let sql =
+            "SELECT p.id AS pupil_id, p.role, pu.key, c.state, c.decided_at, pu.changed_at AS purpose_changed_at, \
                    s.renewal_month, s.renewal_day \
                    FROM schools s \
                    JOIN people p ON p.school_id = s.id \
                    JOIN consent_purposes pu ON pu.school_id = s.id \
                    LEFT JOIN consent_current c ON c.school_id = s.id AND c.purpose = pu.key AND c.pupil_id = p.id \
                    WHERE s.id = $1 AND p.id = $2 ORDER BY pu.builtin DESC, pu.key";
-        let rows: Vec<(String, StoredState)> = sql!(conn.conn(), "reading a pupil's consent", |c| {
-            use sqlx::Row as _;
-            sqlx::query(sql).bind(school.0).bind(pupil.0).fetch_all(c).await.and_then(|rows| {
-                rows.iter()
-                    .map(|r| Ok((r.try_get::<String, _>("key")?, sqlx::FromRow::from_row(r)?)))
-                    .collect::<Result<Vec<_>, sqlx::Error>>()
-            })
-        })?;
+        let rows: Vec<(String, StoredState)> =
+            sql!(conn.conn(), "reading a pupil's consent", |c| {
+                use sqlx::Row as _;
+                sqlx::query(sql).bind(school.0).bind(pupil.0).fetch_all(c).await.and_then(|rows| {
+                    rows.iter()
+                        .map(|r| Ok((r.try_get::<String, _>("key")?, sqlx::FromRow::from_row(r)?)))
+                        .collect::<Result<Vec<_>, sqlx::Error>>()
+                })
+            })?;
         if rows.is_empty() {
             // Every school has purposes, so no rows means no such pupil here.
             person_in(conn.conn(), school, pupil).await?;
@@ -505,9 +549,7 @@ impl Store {
             return Err(Error::conflict("person", pupil, format!("is a {}; consent is recorded for pupils", p.role)));
         }
         Ok(match rules::decider(p.date_of_birth, today) {
-            rules::Who::Pupil => Decider::Pupil {
-                since: p.date_of_birth.map(rules::hand_over_date).unwrap_or(today),
-            },
+            rules::Who::Pupil => Decider::Pupil { since: p.date_of_birth.map(rules::hand_over_date).unwrap_or(today) },
             rules::Who::Guardians => Decider::Guardians {
                 guardians: guardians_in(conn.conn(), school, pupil).await?.into_iter().map(|g| g.id).collect(),
                 until: p.date_of_birth.map(rules::hand_over_date),
@@ -519,7 +561,9 @@ impl Store {
 /// Gives a new school the built-in purposes.
 pub(crate) async fn seed_purposes(tx: &mut Tx, school: SchoolId, now: OffsetDateTime) -> Result<()> {
     for (key, description) in BUILTIN_PURPOSES {
-        execute!(tx.conn(), "adding the built-in purposes",
+        execute!(
+            tx.conn(),
+            "adding the built-in purposes",
             sqlx::query(
                 "INSERT INTO consent_purposes (school_id, key, description, builtin, changed_at, created_at) \
                  VALUES ($1, $2, $3, $4, NULL, $5)",
@@ -528,7 +572,8 @@ pub(crate) async fn seed_purposes(tx: &mut Tx, school: SchoolId, now: OffsetDate
             .bind(*key)
             .bind(*description)
             .bind(true)
-            .bind(now))?;
+            .bind(now)
+        )?;
     }
     Ok(())
 }
@@ -554,6 +599,9 @@ fn validate_purpose_key(key: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid("purpose", format!("`{key}` is not a purpose key (a-z, 0-9 and _, starting with a letter, at most 40)")))
+        Err(Error::invalid(
+            "purpose",
+            format!("`{key}` is not a purpose key (a-z, 0-9 and _, starting with a letter, at most 40)"),
+        ))
     }
 }

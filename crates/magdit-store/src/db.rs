@@ -3,7 +3,7 @@
 //!
 //! Why an enum and a macro rather than generics over `sqlx::Database`: generic sqlx code needs a
 //! bound for every type bound or decoded (`i64: Encode<'q, DB> + Type<DB>`, ...) repeated on
-//! every function, because Rust does not carry such bounds through a trait alias. The [`sql!`]
+//! every function, because Rust does not carry such bounds through a trait alias. The `sql!`
 //! macro instead stamps a query expression out once per backend, each copy fully concrete and
 //! type-checked by sqlx. sqlx accepts `$1` placeholders on SQLite as on PostgreSQL, so the SQL
 //! text is shared too; the few differences live in the migrations.
@@ -120,7 +120,11 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { max_connections: 8, acquire_timeout: Duration::from_secs(10), busy_timeout: Duration::from_secs(5) }
+        OpenOptions {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+            busy_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -168,7 +172,8 @@ impl Store {
                 .map_err(|source| Error::Migrate { url: shown, source })?;
             Ok(Store { pools: Pools::Sqlite(pool) })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let connect = PgConnectOptions::from_str(url).map_err(|e| Error::Open { url: shown.clone(), reason: e.to_string() })?;
+            let connect = PgConnectOptions::from_str(url)
+                .map_err(|e| Error::Open { url: shown.clone(), reason: e.to_string() })?;
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections.max(1))
                 .acquire_timeout(options.acquire_timeout)
@@ -260,8 +265,8 @@ pub(crate) enum Pooled {
 impl Pooled {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
-            Pooled::Sqlite(c) => Conn::Sqlite(&mut **c),
-            Pooled::Postgres(c) => Conn::Postgres(&mut **c),
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Postgres(c) => Conn::Postgres(c),
         }
     }
 }
@@ -275,8 +280,8 @@ pub(crate) enum Tx {
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut **t),
-            Tx::Postgres(t) => Conn::Postgres(&mut **t),
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
 
@@ -324,7 +329,9 @@ pub fn redact_url(url: &str) -> String {
     let authority = &url[authority_start..authority_end];
     match authority.rfind('@') {
         Some(at) => match authority[..at].find(':') {
-            Some(colon) => format!("{}{}:***{}", &url[..authority_start], &authority[..colon], &url[authority_start + at..]),
+            Some(colon) => {
+                format!("{}{}:***{}", &url[..authority_start], &authority[..colon], &url[authority_start + at..])
+            }
             None => url.to_string(),
         },
         None => url.to_string(),
@@ -335,13 +342,15 @@ pub fn redact_url(url: &str) -> String {
 //
 // Embedded with include_str! and handed to sqlx's Migrator through its public
 // MigrationSource trait, rather than by sqlx::migrate!(): that macro needs sqlx's proc-macro
-// crate, which with the sqlite and postgres features compiles both drivers (and SQLite's C
-// source) a second time for the build host. Version, description and checksum are computed
+// crate, which with the sqlite and postgres features compiles both drivers (sqlx-sqlite,
+// sqlx-postgres) a second time, for the build host (`cargo build -v` shows each compiled
+// twice). Version, description and checksum are computed
 // as migrate!() would, so sqlx-cli reads the same history. A unit test keeps this list in
 // step with the files on disk.
 
 /// (version, description, SQL) of each SQLite migration, in order.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/sqlite/0001_initial.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "initial", include_str!("../migrations/sqlite/0001_initial.sql"))];
 
 /// (version, description, SQL) of each PostgreSQL migration, in order; the same versions as
 /// for SQLite.

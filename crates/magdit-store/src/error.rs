@@ -38,11 +38,8 @@ pub enum Error {
     #[error("{entity} {id}: {reason}")]
     Conflict { entity: &'static str, id: String, reason: String },
 
-    /// A stored value could not be read back (a bad role string written by hand, say).
-    #[error("corrupt {entity} {id}: {reason}")]
-    Corrupt { entity: &'static str, id: String, reason: String },
-
-    /// The database failed while doing `context`.
+    /// The database failed while doing `context`. A stored value that cannot be read back (a
+    /// role word edited by hand, say) lands here too, as sqlx's ColumnDecode naming the column.
     #[error("database error while {context}: {source}")]
     Database {
         context: &'static str,
@@ -72,15 +69,20 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Connect { .. } => true,
-            Error::Database { source, .. } => matches!(
-                source,
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed
-            ) || source.as_database_error().and_then(|e| e.code()).is_some_and(|code| {
-                // SQLite: 5 = SQLITE_BUSY, 6 = SQLITE_LOCKED (and their extended codes, which
-                // keep the low byte); PostgreSQL: 40001 serialization failure, 40P01 deadlock.
-                let code: &str = &code;
-                code == "40001" || code == "40P01" || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
-            }),
+            Error::Database { source, .. } => {
+                matches!(
+                    source,
+                    sqlx::Error::Io(_)
+                        | sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::WorkerCrashed
+                ) || source.as_database_error().and_then(|e| e.code()).is_some_and(|code| {
+                    // SQLite: 5 = SQLITE_BUSY, 6 = SQLITE_LOCKED (and their extended codes, which
+                    // keep the low byte); PostgreSQL: 40001 serialization failure, 40P01 deadlock.
+                    let code: &str = &code;
+                    code == "40001" || code == "40P01" || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+                })
+            }
             _ => false,
         }
     }

@@ -85,7 +85,10 @@ impl PersonInput {
             if self.role != Role::Pupil {
                 // Data minimisation (AVG): a birth date is needed only to know when a pupil
                 // decides about consent themselves.
-                return Err(Error::invalid("person.date_of_birth", format!("is kept for pupils only, not for a {}", self.role)));
+                return Err(Error::invalid(
+                    "person.date_of_birth",
+                    format!("is kept for pupils only, not for a {}", self.role),
+                ));
             }
             let today = clock::now().date();
             if dob > today || dob.year() < 1900 {
@@ -184,7 +187,13 @@ impl Store {
     /// updated person gets an audit entry; unchanged ones do not. With [`Apply::DryRun`] the
     /// result is reported and everything rolled back. A row that fails validation fails the
     /// whole call, naming the row (its index in `rows`) in the error's field.
-    pub async fn upsert_people(&self, school: SchoolId, rows: &[PersonInput], actor: &Actor, apply: Apply) -> Result<Vec<Upserted>> {
+    pub async fn upsert_people(
+        &self,
+        school: SchoolId,
+        rows: &[PersonInput],
+        actor: &Actor,
+        apply: Apply,
+    ) -> Result<Vec<Upserted>> {
         let valid: Vec<ValidPerson> = rows
             .iter()
             .enumerate()
@@ -232,7 +241,13 @@ impl Store {
     /// A page of `school`'s people matching `filter`, ordered by name: up to `limit` (at most
     /// [`MAX_PAGE`]) after `after` (None for the first page). Keyset paging, so a page costs
     /// the same wherever it is in the list.
-    pub async fn people(&self, school: SchoolId, filter: &PeopleFilter, limit: u32, after: Option<&PersonCursor>) -> Result<Page<Person>> {
+    pub async fn people(
+        &self,
+        school: SchoolId,
+        filter: &PeopleFilter,
+        limit: u32,
+        after: Option<&PersonCursor>,
+    ) -> Result<Page<Person>> {
         if limit == 0 || limit > MAX_PAGE {
             return Err(Error::invalid("limit", format!("{limit} is not between 1 and {MAX_PAGE}")));
         }
@@ -291,18 +306,29 @@ impl Store {
 
     /// Links guardian `guardian` (a parent) to pupil `pupil`, both of `school`. Linking twice
     /// is not an error; returns whether a new link was made.
-    pub async fn link_guardian(&self, school: SchoolId, guardian: PersonId, pupil: PersonId, actor: &Actor) -> Result<bool> {
+    pub async fn link_guardian(
+        &self,
+        school: SchoolId,
+        guardian: PersonId,
+        pupil: PersonId,
+        actor: &Actor,
+    ) -> Result<bool> {
         let mut tx = self.write(school).await?;
         let g = person_in(tx.conn(), school, guardian).await?;
         let p = person_in(tx.conn(), school, pupil).await?;
         if g.role != Role::Parent {
-            return Err(Error::conflict("person", guardian, format!("is a {}, not a parent, and cannot be a guardian", g.role)));
+            return Err(Error::conflict(
+                "person",
+                guardian,
+                format!("is a {}, not a parent, and cannot be a guardian", g.role),
+            ));
         }
         if p.role != Role::Pupil {
             return Err(Error::conflict("person", pupil, format!("is a {}, not a pupil", p.role)));
         }
         let now = clock::now();
-        let made = execute!(tx.conn(), "linking a guardian",
+        let made =
+            execute!(tx.conn(), "linking a guardian",
             sqlx::query(
                 "INSERT INTO guardian_links (school_id, guardian_id, pupil_id, created_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (school_id, guardian_id, pupil_id) DO NOTHING",
@@ -311,7 +337,7 @@ impl Store {
             .bind(guardian.0)
             .bind(pupil.0)
             .bind(now))?
-            == 1;
+                == 1;
         if made {
             let link = GuardianLink { guardian, pupil };
             audit::append(&mut tx, school, actor, Change::created("guardian_link", link.key(), &link)?).await?;
@@ -321,13 +347,22 @@ impl Store {
     }
 
     /// Removes the link between `guardian` and `pupil`; returns whether there was one.
-    pub async fn unlink_guardian(&self, school: SchoolId, guardian: PersonId, pupil: PersonId, actor: &Actor) -> Result<bool> {
+    pub async fn unlink_guardian(
+        &self,
+        school: SchoolId,
+        guardian: PersonId,
+        pupil: PersonId,
+        actor: &Actor,
+    ) -> Result<bool> {
         let mut tx = self.write(school).await?;
-        let removed = execute!(tx.conn(), "unlinking a guardian", sqlx::query("DELETE FROM guardian_links WHERE school_id = $1 AND guardian_id = $2 AND pupil_id = $3")
+        let removed = execute!(
+            tx.conn(),
+            "unlinking a guardian",
+            sqlx::query("DELETE FROM guardian_links WHERE school_id = $1 AND guardian_id = $2 AND pupil_id = $3")
                 .bind(school.0)
                 .bind(guardian.0)
-                .bind(pupil.0))?
-            == 1;
+                .bind(pupil.0)
+        )? == 1;
         if removed {
             let link = GuardianLink { guardian, pupil };
             audit::append(&mut tx, school, actor, Change::removed("guardian_link", link.key(), &link)?).await?;
@@ -412,7 +447,10 @@ async fn upsert_one(tx: &mut Tx, school: SchoolId, p: &ValidPerson, actor: &Acto
     let now = clock::now();
     match before {
         Some(old)
-            if old.name == p.name && old.role == p.role && old.date_of_birth == p.date_of_birth && old.group == p.group =>
+            if old.name == p.name
+                && old.role == p.role
+                && old.date_of_birth == p.date_of_birth
+                && old.group == p.group =>
         {
             Ok(Upserted { person: old, outcome: Outcome::Unchanged, before: None })
         }
@@ -434,7 +472,8 @@ async fn upsert_one(tx: &mut Tx, school: SchoolId, p: &ValidPerson, actor: &Acto
                     .fetch_one(c)
                     .await
             })?;
-            audit::append(tx, school, actor, Change::changed("person", person.id, "update", Some(&old), &person)?).await?;
+            audit::append(tx, school, actor, Change::changed("person", person.id, "update", Some(&old), &person)?)
+                .await?;
             Ok(Upserted { person, outcome: Outcome::Updated, before: Some(old) })
         }
         None => {
@@ -483,7 +522,7 @@ mod tests {
             external_id: "1".into(),
             name: "Anna".into(),
             role: Role::Employee,
-            date_of_birth: Some(time::macros::date!(1990-01-01)),
+            date_of_birth: Some(time::macros::date!(1990 - 01 - 01)),
             group: None,
         };
         assert!(p.validate().is_err());

@@ -68,7 +68,8 @@ pub enum RenewalPolicy {
 impl RenewalPolicy {
     /// A yearly policy; the day must exist in every year (so not 29 February).
     pub fn yearly(month: u8, day: u8) -> Result<RenewalPolicy> {
-        let m = Month::try_from(month).map_err(|_| Error::invalid("renewal.month", format!("{month} is not a month")))?;
+        let m =
+            Month::try_from(month).map_err(|_| Error::invalid("renewal.month", format!("{month} is not a month")))?;
         // 2001 is not a leap year: a day valid then is valid every year.
         Date::from_calendar_date(2001, m, day)
             .map_err(|_| Error::invalid("renewal.day", format!("{month}/{day} is not a day that exists every year")))?;
@@ -107,8 +108,10 @@ from_row!(School, |row| {
     let day: Option<i64> = row.try_get("renewal_day")?;
     let renewal = match (month, day) {
         (Some(m), Some(d)) => RenewalPolicy::Yearly {
-            month: u8::try_from(m).map_err(|e| sqlx::Error::ColumnDecode { index: "renewal_month".into(), source: e.into() })?,
-            day: u8::try_from(d).map_err(|e| sqlx::Error::ColumnDecode { index: "renewal_day".into(), source: e.into() })?,
+            month: u8::try_from(m)
+                .map_err(|e| sqlx::Error::ColumnDecode { index: "renewal_month".into(), source: e.into() })?,
+            day: u8::try_from(d)
+                .map_err(|e| sqlx::Error::ColumnDecode { index: "renewal_day".into(), source: e.into() })?,
         },
         _ => RenewalPolicy::OnPurposeChange,
     };
@@ -176,7 +179,12 @@ impl Store {
         let brin = optional_text("school.brin", new.brin.as_deref(), 6)?.map(|b| b.to_uppercase());
         if let Some(b) = &brin {
             if !valid_brin(b) {
-                return Err(Error::invalid("school.brin", format!("`{b}` is not a BRIN code (two digits, two letters or digits, optionally a two-digit location)")));
+                return Err(Error::invalid(
+                    "school.brin",
+                    format!(
+                        "`{b}` is not a BRIN code (two digits, two letters or digits, optionally a two-digit location)"
+                    ),
+                ));
             }
         }
         if let RenewalPolicy::Yearly { month, day } = new.renewal {
@@ -196,7 +204,15 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {SCHOOL_COLUMNS}"
         );
         let school: School = sql!(tx.conn(), "creating a school", |c| {
-            sqlx::query_as(&sql).bind(board.0).bind(&name).bind(&brin).bind(month).bind(day).bind(now).fetch_one(c).await
+            sqlx::query_as(&sql)
+                .bind(board.0)
+                .bind(&name)
+                .bind(&brin)
+                .bind(month)
+                .bind(day)
+                .bind(now)
+                .fetch_one(c)
+                .await
         })?;
         consent::seed_purposes(&mut tx, school.id, now).await?;
         audit::append(&mut tx, school.id, actor, Change::created("school", school.id, &school)?).await?;
@@ -235,7 +251,13 @@ impl Store {
     /// Records that `school` adopted protocol `protocol_id` (a shipped protocol's id or its own
     /// file's), at `version` if the protocol has one. The service checks the protocol exists
     /// and loads; the store keeps the choice and its history.
-    pub async fn adopt_protocol(&self, school: SchoolId, protocol_id: &str, version: Option<&str>, actor: &Actor) -> Result<School> {
+    pub async fn adopt_protocol(
+        &self,
+        school: SchoolId,
+        protocol_id: &str,
+        version: Option<&str>,
+        actor: &Actor,
+    ) -> Result<School> {
         let protocol_id = text("protocol.id", protocol_id, 64)?;
         if !protocol_id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
             return Err(Error::invalid("protocol.id", format!("`{protocol_id}` may hold only a-z, 0-9, - and _")));
@@ -250,7 +272,13 @@ impl Store {
         let after: School = sql!(tx.conn(), "adopting a protocol", |c| {
             sqlx::query_as(&sql).bind(school.0).bind(&protocol_id).bind(&version).bind(now).fetch_one(c).await
         })?;
-        audit::append(&mut tx, school, actor, Change::changed("school", school, "adopt_protocol", Some(&before), &after)?).await?;
+        audit::append(
+            &mut tx,
+            school,
+            actor,
+            Change::changed("school", school, "adopt_protocol", Some(&before), &after)?,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -264,11 +292,13 @@ impl Store {
         let (month, day) = policy.columns();
         let mut tx = self.write(school).await?;
         let before = school_in(&mut tx, school).await?;
-        let sql = format!("UPDATE schools SET renewal_month = $2, renewal_day = $3 WHERE id = $1 RETURNING {SCHOOL_COLUMNS}");
+        let sql =
+            format!("UPDATE schools SET renewal_month = $2, renewal_day = $3 WHERE id = $1 RETURNING {SCHOOL_COLUMNS}");
         let after: School = sql!(tx.conn(), "setting the renewal policy", |c| {
             sqlx::query_as(&sql).bind(school.0).bind(month).bind(day).fetch_one(c).await
         })?;
-        audit::append(&mut tx, school, actor, Change::changed("school", school, "set_renewal", Some(&before), &after)?).await?;
+        audit::append(&mut tx, school, actor, Change::changed("school", school, "set_renewal", Some(&before), &after)?)
+            .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -299,10 +329,10 @@ mod tests {
     #[test]
     fn last_renewal_is_this_years_day_once_passed() {
         let p = RenewalPolicy::yearly(8, 1).unwrap();
-        assert_eq!(p.last_renewal(date!(2025-08-01)), Some(date!(2025-08-01)));
-        assert_eq!(p.last_renewal(date!(2025-07-31)), Some(date!(2024-08-01)));
-        assert_eq!(p.last_renewal(date!(2026-01-15)), Some(date!(2025-08-01)));
-        assert_eq!(RenewalPolicy::OnPurposeChange.last_renewal(date!(2025-08-01)), None);
+        assert_eq!(p.last_renewal(date!(2025 - 08 - 01)), Some(date!(2025 - 08 - 01)));
+        assert_eq!(p.last_renewal(date!(2025 - 07 - 31)), Some(date!(2024 - 08 - 01)));
+        assert_eq!(p.last_renewal(date!(2026 - 01 - 15)), Some(date!(2025 - 08 - 01)));
+        assert_eq!(RenewalPolicy::OnPurposeChange.last_renewal(date!(2025 - 08 - 01)), None);
     }
 
     #[test]

@@ -220,8 +220,10 @@ pub(crate) struct Lex {
     pub glue: Vec<String>,
     /// Sorted words never split into glue + word.
     pub split_exceptions: Vec<String>,
-    /// Single-word exact entries tried against masked tokens.
-    pub maskable: Vec<(Vec<u8>, u64)>,
+    /// Single-word exact entries tried against masked tokens, by length.
+    pub maskable: Vec<Vec<(Vec<u8>, u64)>>,
+    /// The prefixes among them ("kanker", "kut").
+    pub mask_prefixes: Vec<(Vec<u8>, u64)>,
 }
 
 impl Lex {
@@ -324,7 +326,7 @@ fn build() -> Lex {
     for (p, c) in &phrase_fuzzy_src {
         let words: Vec<&str> = p.split(' ').collect();
         for (k, w) in words.iter().enumerate() {
-            if w.len() < 5 || !is_word(w) {
+            if w.len() < 4 || !is_word(w) {
                 continue;
             }
             for v in typo_variants(w) {
@@ -389,19 +391,26 @@ fn build() -> Lex {
         }
     }
 
-    let maskable = strings
-        .iter()
-        .zip(&pats)
-        .filter(|(s, p)| p.exact & cat::MASKABLE != 0 && is_word(s))
-        .map(|(s, p)| (s.as_bytes().to_vec(), p.exact))
-        .collect();
+    let mut maskable: Vec<Vec<(Vec<u8>, u64)>> = Vec::new();
+    let mut mask_prefixes = Vec::new();
+    for (s, p) in strings.iter().zip(&pats) {
+        if p.exact & cat::MASKABLE != 0 && is_word(s) {
+            if maskable.len() <= s.len() {
+                maskable.resize(s.len() + 1, Vec::new());
+            }
+            maskable[s.len()].push((s.as_bytes().to_vec(), p.exact));
+            if p.exact & (cat::DPREFIX | cat::KUTPREFIX) != 0 {
+                mask_prefixes.push((s.as_bytes().to_vec(), p.exact));
+            }
+        }
+    }
 
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AUTOMATON))
         .build(&strings)
         .expect("word lists form a valid automaton");
-    Lex { ac, pats, strings, glue, split_exceptions, maskable }
+    Lex { ac, pats, strings, glue, split_exceptions, maskable, mask_prefixes }
 }
 
 /// One letter dropped inside the word, or two neighbouring letters swapped.

@@ -96,7 +96,6 @@ impl Scratch {
         self.match_words(lex);
     }
 
-    #[inline(never)]
     fn tokenize(&mut self, text: &str) {
         self.toks.clear();
         self.sents.clear();
@@ -157,11 +156,9 @@ impl Scratch {
                         }
                     }
                 }
-                b',' | b':' | b'(' | b')' => {
-                    if clause_has {
-                        clause += 1;
-                        clause_has = false;
-                    }
+                b',' | b':' | b'(' | b')' if clause_has => {
+                    clause += 1;
+                    clause_has = false;
                 }
                 b'"' => in_dq = !in_dq,
                 b'\'' => {
@@ -256,7 +253,7 @@ impl Scratch {
         (i < self.toks.len() && self.toks[i].s <= p).then_some(i)
     }
 
-    #[inline(never)]
+    #[allow(clippy::needless_range_loop)]
     fn match_words(&mut self, lex: &Lex) {
         self.hits.clear();
         self.raw.clear();
@@ -430,18 +427,18 @@ impl Scratch {
             }
             // glue words starting at i; after a list word only longer ones ("doodaan" is
             // not split, nor "potje" or "aapte")
-            let after_word = via[i] != 0 || (i > 0 && from[i] >= 0 && via[i] == 0 && {
-                let mut k = i;
-                let mut seen = false;
-                while k > 0 && from[k] >= 0 {
-                    if via[k] != 0 {
-                        seen = true;
-                        break;
-                    }
-                    k = from[k] as usize;
+            let mut after_word = false;
+            let mut k = i;
+            while k > 0 {
+                if via[k] != 0 {
+                    after_word = true;
+                    break;
                 }
-                seen
-            });
+                if from[k] < 0 {
+                    break;
+                }
+                k = from[k] as usize;
+            }
             for g in &lex.glue {
                 let gb = g.as_bytes();
                 if after_word && gb.len() < 3 {
@@ -499,18 +496,19 @@ impl Scratch {
             return;
         }
         let eq = |t: &[u8], p: &[u8]| t.len() == p.len() && t.iter().zip(p).all(|(&a, &b)| a == b || a == WILD);
-        for (p, c) in &lex.maskable {
+        let of_len = |n: usize| lex.maskable.get(n).map_or(&[][..], Vec::as_slice);
+        for (p, c) in of_len(w.len()) {
             if eq(w, p) {
                 self.hits.push(Hit { s: tk.s, e: tk.e, t0: ts as u32, t1: ts as u32 + 1, cats: *c, part: false });
                 return;
             }
         }
-        for (p, c) in &lex.maskable {
-            if c & (cat::DPREFIX | cat::KUTPREFIX) == 0 || p.len() >= w.len() || !eq(&w[..p.len()], p) {
+        for (p, c) in &lex.mask_prefixes {
+            if p.len() >= w.len() || !eq(&w[..p.len()], p) {
                 continue;
             }
             let rest = &w[p.len()..];
-            for (q, c2) in &lex.maskable {
+            for (q, c2) in of_len(rest.len()) {
                 if eq(rest, q) {
                     let m = tk.s + p.len() as u32;
                     self.hits.push(Hit { s: tk.s, e: m, t0: ts as u32, t1: ts as u32 + 1, cats: *c, part: true });

@@ -87,10 +87,8 @@ fn short_key(word: &str) -> Option<u64> {
     if b.is_empty() || b.len() > 8 || !word.is_ascii() {
         return None;
     }
-    let mut buf = [0u8; 8];
-    buf[..b.len()].copy_from_slice(b);
-    // OR-ing 0x20 lower-cases letters and keeps digits; only the word's own bytes.
-    Some(u64::from_le_bytes(buf) | (0x2020_2020_2020_2020 >> (8 * (8 - b.len()))))
+    // OR-ing 0x20 lower-cases letters and keeps digits.
+    Some(b.iter().enumerate().fold(0, |k, (i, &c)| k | (u64::from(c | 0x20) << (8 * i))))
 }
 
 fn class_slot(key: u64) -> usize {

@@ -118,10 +118,17 @@ pub(crate) fn is_word_char(c: char) -> bool {
 
 /// The first four folded characters of the alphanumeric run at the start of `s`,
 /// padded with spaces: "Sanne" → "sann", "Jo Li" → "jo  ". Leading punctuation is skipped.
+#[inline]
 pub(crate) fn prefix_key(s: &str) -> u32 {
-    if let Some(k) = s.as_bytes().first_chunk::<4>().and_then(|c| fast_prefix(*c)) {
-        return k;
+    match s.as_bytes().first_chunk::<4>().and_then(|c| fast_prefix(*c)) {
+        Some(k) => k,
+        None => prefix_key_slow(s),
     }
+}
+
+/// Any text: leading punctuation skipped, characters decoded and folded.
+#[inline(never)]
+fn prefix_key_slow(s: &str) -> u32 {
     let mut out = [b' '; 4];
     let (mut n, mut i) = (0, 0);
     while i < s.len() && n < 4 {
@@ -221,10 +228,16 @@ fn key_at(s: &str, i: usize) -> (u8, usize) {
 
 /// The last four folded characters of the alphanumeric run at the end of `s`, padded in
 /// front with spaces: "de Vries" → "ries", "van der Li" → "  li".
+#[inline]
 pub(crate) fn suffix_key(s: &str) -> u32 {
-    if let Some(k) = s.as_bytes().last_chunk::<4>().and_then(|c| fast_suffix(*c)) {
-        return k;
+    match s.as_bytes().last_chunk::<4>().and_then(|c| fast_suffix(*c)) {
+        Some(k) => k,
+        None => suffix_key_slow(s),
     }
+}
+
+#[inline(never)]
+fn suffix_key_slow(s: &str) -> u32 {
     let mut out = [b' '; 4];
     let (mut n, mut end) = (0, s.len());
     while end > 0 && n < 4 {
@@ -311,8 +324,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         // boundary, as it only ever advances by whole characters).
         let (c, len) = char_at(text, i);
         if is_word_char(c) {
-            let end = word_end(text, i + len);
-            tokens.push(make_token(text, i, end, boundary));
+            let (end, rest) = word_end(text, i + len);
+            let first_upper = if len == 1 { c.is_ascii_uppercase() } else { c.is_uppercase() };
+            tokens.push(make_token(text, i, end, boundary, first_upper, rest));
             boundary = false;
             i = end;
             continue;
@@ -325,22 +339,54 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
-/// The end of the alphanumeric run that continues at `i`.
-fn word_end(text: &str, mut i: usize) -> usize {
+/// Per byte: an ASCII letter or digit, upper case, lower case, or part of a longer
+/// character.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_uppercase() {
+            ALNUM | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALNUM | LOWER
+        } else if c.is_ascii_digit() {
+            ALNUM
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const NON_ASCII: u8 = 8;
+
+/// The end of the alphanumeric run that continues at `i`, and the union of its bytes'
+/// classes (which tells case and ASCII-ness without another pass).
+fn word_end(text: &str, mut i: usize) -> (usize, u8) {
     let b = text.as_bytes();
+    let mut seen = 0;
     while i < b.len() {
-        if b[i].is_ascii_alphanumeric() {
+        let class = BYTE_CLASS[b[i] as usize];
+        if class & ALNUM != 0 {
+            seen |= class;
             i += 1;
-        } else if b[i] < 0x80 {
+        } else if class & NON_ASCII == 0 {
             break;
         } else {
             match char_at(text, i) {
-                (c, len) if is_word_char(c) => i += len,
+                (c, len) if is_word_char(c) => {
+                    seen |= NON_ASCII;
+                    i += len;
+                }
                 _ => break,
             }
         }
     }
-    i
+    (i, seen)
 }
 
 /// Characters after which a capital letter says nothing: full stops, line breaks, and
@@ -356,9 +402,17 @@ fn is_quote(c: char) -> bool {
     matches!(c, '\'' | '"' | '‘' | '’' | '“' | '”' | '«' | '»' | '„')
 }
 
-fn make_token(text: &str, start: usize, end: usize, boundary: bool) -> Token {
+fn make_token(text: &str, start: usize, end: usize, boundary: bool, first_upper: bool, rest: u8) -> Token {
     let word = &text[start..end];
-    let mut flags = case_flags(word);
+    let mut flags = if !first_upper {
+        0
+    } else if rest & NON_ASCII != 0 {
+        case_flags(word)
+    } else if rest & UPPER != 0 && rest & LOWER == 0 {
+        ALL_CAPS
+    } else {
+        TITLECASE
+    };
     if boundary {
         flags |= SENTENCE_START;
     }
@@ -366,19 +420,32 @@ fn make_token(text: &str, start: usize, end: usize, boundary: bool) -> Token {
         flags |= DOT_AFTER;
     }
     let class = super::lists::word_class(word);
-    Token { start, end, prefix: prefix_key(word), suffix: suffix_key(word), flags, class }
+    let (prefix, suffix) = token_keys(word);
+    Token { start, end, prefix, suffix, flags, class }
 }
 
+/// [`prefix_key`] and [`suffix_key`] of a whole word: for short ASCII words (most words
+/// of a post) straight from the bytes.
+fn token_keys(word: &str) -> (u32, u32) {
+    let b = word.as_bytes();
+    if b.len() > 4 || !word.is_ascii() {
+        return (prefix_key(word), suffix_key(word));
+    }
+    let mut prefix = [b' '; 4];
+    let mut suffix = [b' '; 4];
+    for (i, &c) in b.iter().enumerate() {
+        prefix[i] = c.to_ascii_lowercase();
+        suffix[4 - b.len() + i] = c.to_ascii_lowercase();
+    }
+    (pack(prefix), pack(suffix))
+}
+
+/// Title case or all caps of a word with letters outside ASCII.
 fn case_flags(word: &str) -> u8 {
-    let (first_upper, rest_upper, rest_lower) = if word.is_ascii() {
-        let b = word.as_bytes();
-        (b[0].is_ascii_uppercase(), b[1..].iter().any(u8::is_ascii_uppercase), b[1..].iter().any(u8::is_ascii_lowercase))
-    } else {
-        let mut chars = word.chars();
-        let first = chars.next().is_some_and(char::is_uppercase);
-        (first, chars.clone().any(char::is_uppercase), chars.any(char::is_lowercase))
-    };
-    match (first_upper, rest_upper && !rest_lower) {
+    let mut chars = word.chars();
+    let first = chars.next().is_some_and(char::is_uppercase);
+    let (rest_upper, rest_lower) = (chars.clone().any(char::is_uppercase), chars.any(char::is_lowercase));
+    match (first, rest_upper && !rest_lower) {
         (false, _) => 0,
         (true, true) => ALL_CAPS,
         (true, false) => TITLECASE,
@@ -430,6 +497,9 @@ mod tests {
             }
             pack(out)
         };
+        for word in ["de", "A", "8", "Sem", "groep", "Zoë", "3B"] {
+            assert_eq!(token_keys(word), (prefix_key(word), suffix_key(word)), "{word}");
+        }
         for s in ["Sanne de Vries", "Ali El Amrani", "Jo Li", "A. van der Li", "Bo", "X", "Ed-Jan", "Sem's",
                   "'s Gravensande", "Zoë", "Şükrü Yılmaz", "Anna2 B3", "A1b2", "Jan ", " Jan", "ab@c", "[Ab]"] {
             assert_eq!(prefix_key(s), slow_prefix(s), "prefix {s:?}");

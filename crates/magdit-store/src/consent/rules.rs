@@ -79,20 +79,20 @@ mod tests {
 
     #[test]
     fn hand_over_on_the_sixteenth_birthday() {
-        let dob = date!(2009-09-15);
-        assert_eq!(hand_over_date(dob), date!(2025-09-15));
-        assert_eq!(decider(Some(dob), date!(2025-09-14)), Who::Guardians);
-        assert_eq!(decider(Some(dob), date!(2025-09-15)), Who::Pupil);
-        assert_eq!(decider(None, date!(2040-01-01)), Who::Guardians);
+        let dob = date!(2009 - 09 - 15);
+        assert_eq!(hand_over_date(dob), date!(2025 - 09 - 15));
+        assert_eq!(decider(Some(dob), date!(2025 - 09 - 14)), Who::Guardians);
+        assert_eq!(decider(Some(dob), date!(2025 - 09 - 15)), Who::Pupil);
+        assert_eq!(decider(None, date!(2040 - 01 - 01)), Who::Guardians);
     }
 
     #[test]
     fn leap_day_birthdays() {
         // 16 is a multiple of 4, so the 16th year is a leap year too...
-        assert_eq!(hand_over_date(date!(2008-02-29)), date!(2024-02-29));
+        assert_eq!(hand_over_date(date!(2008 - 02 - 29)), date!(2024 - 02 - 29));
         // ...except across a century that is not a leap year.
-        assert_eq!(hand_over_date(date!(2084-02-29)), date!(2100-03-01));
-        assert_eq!(decider(Some(date!(2084-02-29)), date!(2100-02-28)), Who::Guardians);
+        assert_eq!(hand_over_date(date!(2084 - 02 - 29)), date!(2100 - 03 - 01));
+        assert_eq!(decider(Some(date!(2084 - 02 - 29)), date!(2100 - 02 - 28)), Who::Guardians);
     }
 
     #[test]
@@ -101,7 +101,10 @@ mod tests {
         assert_eq!(effective(None, None, None, RenewalPolicy::OnPurposeChange, at), (EffectiveState::Unknown, false));
         let long_ago = Some(datetime!(2020-01-01 0:00 UTC));
         let yearly = RenewalPolicy::Yearly { month: 8, day: 1 };
-        assert_eq!(effective(Some(ConsentState::Refused), long_ago, None, yearly, at), (EffectiveState::Refused, false));
+        assert_eq!(
+            effective(Some(ConsentState::Refused), long_ago, None, yearly, at),
+            (EffectiveState::Refused, false)
+        );
     }
 
     #[test]
