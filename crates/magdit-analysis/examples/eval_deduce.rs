@@ -14,17 +14,28 @@ use serde_json::{json, Value};
 const BIRTH_PREFIX: &str = "geboren ";
 
 fn spans(text: &str, spans: impl Iterator<Item = Span>) -> Value {
-    spans.map(|s| { let (a, b) = s.char_range(text); json!([a, b]) }).collect()
+    spans
+        .map(|s| {
+            let (a, b) = s.char_range(text);
+            json!([a, b])
+        })
+        .collect()
 }
 
 fn of_kind<'a>(a: &'a Analysis, kinds: &'a [PersonalDataKind]) -> impl Iterator<Item = Span> + 'a {
-    a.personal_data.iter().filter(move |d| kinds.contains(&d.kind)).map(|d| d.span)
+    a.personal_data
+        .iter()
+        .filter(move |d| kinds.contains(&d.kind))
+        .map(|d| d.span)
 }
 
 fn main() {
     let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input).expect("stdin is UTF-8");
-    let texts: Vec<String> = serde_json::from_str(&input).expect("stdin is a JSON array of strings");
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .expect("stdin is UTF-8");
+    let texts: Vec<String> =
+        serde_json::from_str(&input).expect("stdin is a JSON array of strings");
     let analyzer = Analyzer::new(&[]);
     let results: Vec<Value> = texts
         .iter()

@@ -101,7 +101,7 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
         return;
     }
     let first = out.abuse.len();
-    with_prepared(text, |sc| run(text, sc, &mut out.abuse));
+    with_prepared(text, |sc| run(sc, &mut out.abuse));
     let new = &mut out.abuse[first..];
     new.sort_by_key(|a| (a.span.start, a.span.end, a.kind as u8));
     let mut w = first;
@@ -115,11 +115,11 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
     out.abuse.truncate(w);
 }
 
-fn run(text: &str, sc: &Scratch, out: &mut Vec<Abuse>) {
+fn run(sc: &Scratch, out: &mut Vec<Abuse>) {
     if sc.hits.is_empty() {
         return;
     }
-    let r = Rules::new(sc, text);
+    let r = Rules::new(sc);
     r.insults_and_slurs(out);
     r.compounds(out);
     r.threats(out);
@@ -163,7 +163,6 @@ const INTENSIFIERS: &[&str] = &[
 
 struct Rules<'a> {
     sc: &'a Scratch,
-    text: &'a str,
     /// Per sentence: what the counter-speech and context checks need, gathered once.
     sinfo: Vec<SentInfo>,
 }
@@ -185,7 +184,7 @@ struct SentInfo {
 }
 
 impl<'a> Rules<'a> {
-    fn new(sc: &'a Scratch, text: &'a str) -> Self {
+    fn new(sc: &'a Scratch) -> Self {
         let blank = SentInfo {
             condemn: false,
             any_speech: false,
@@ -196,7 +195,7 @@ impl<'a> Rules<'a> {
             media: false,
             anti_hate: false,
         };
-        let mut r = Rules { sc, text, sinfo: vec![blank; sc.sents.len()] };
+        let mut r = Rules { sc, sinfo: vec![blank; sc.sents.len()] };
         for h in sc.hits.iter().filter(|h| !h.part) {
             let sent = sc.toks[h.t0 as usize].sent as usize;
             let (s0, s1) = (sc.sents[sent].t0 as usize, sc.sents[sent].t1 as usize);
@@ -732,7 +731,6 @@ impl Rules<'_> {
                 None => (key.s, key.e),
             };
             let (s, e) = (gs.min(key.s), ge.max(key.e));
-            let _ = self.tok_span(c0, c1);
             self.push(out, AbuseKind::Hate, self.span2(s, e));
         }
     }
@@ -865,7 +863,6 @@ impl Rules<'_> {
                 }
             }
         }
-        let _ = self.text;
     }
 }
 
@@ -991,8 +988,7 @@ mod timing {
     fn timing_megabyte() {
         let unit = "Trots op onze leerlingen van groep 8, wat een prachtige musical! Jij sukkel, ik haat moslims. ";
         let text = unit.repeat(1_000_000 / unit.len());
-        let lex = &*super::LEX;
-        let _ = lex;
+        let _ = &*super::LEX;
         type F = fn(&str, &mut crate::Analysis);
         let fs: [(&str, F); 3] = [("abuse", super::find), ("confidential", crate::confidential::find), ("statements", crate::statements::find)];
         for (m, f) in fs {
@@ -1055,32 +1051,6 @@ mod profile {
                 super::find(t, &mut a);
                 crate::statements::find(t, &mut a);
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod ac_kinds {
-    #[test]
-    #[ignore]
-    fn ac_kinds() {
-        use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-        let lex = &*super::LEX;
-        let mut norm = crate::normalize::Norm::default();
-        norm.build(super::timing::PLAIN);
-        for (mk, kind) in [
-            (MatchKind::Standard, AhoCorasickKind::DFA),
-            (MatchKind::Standard, AhoCorasickKind::ContiguousNFA),
-            (MatchKind::LeftmostLongest, AhoCorasickKind::DFA),
-            (MatchKind::LeftmostLongest, AhoCorasickKind::ContiguousNFA),
-        ] {
-            let ac = AhoCorasick::builder().match_kind(mk).kind(Some(kind)).build(&lex.strings).unwrap();
-            let us = if mk == MatchKind::Standard {
-                super::timing::min_time(|| { std::hint::black_box(ac.find_overlapping_iter(&norm.text[..]).count()); })
-            } else {
-                super::timing::min_time(|| { std::hint::black_box(ac.find_iter(&norm.text[..]).count()); })
-            };
-            println!("{mk:?} {kind:?}: {us:.2} µs, {} KB", ac.memory_usage() / 1024);
         }
     }
 }

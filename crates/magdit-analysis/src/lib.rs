@@ -23,6 +23,29 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy)]
 pub struct Person<'a> {
     pub name: &'a str,
+    /// Fingerprints of the name, computed once so a roster can be searched cheaply.
+    pub keys: NameKeys,
+}
+
+impl<'a> Person<'a> {
+    pub fn new(name: &'a str) -> Self {
+        Person { name, keys: NameKeys::of(name) }
+    }
+}
+
+/// The fingerprints of a name's first and last characters that the name search compares
+/// with the text's words. Computing them costs most of a person's share of a search, so a
+/// caller that checks many texts against one roster keeps them ([`Person::keys`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NameKeys {
+    pub(crate) prefix: u32,
+    pub(crate) suffix: u32,
+}
+
+impl NameKeys {
+    pub fn of(name: &str) -> Self {
+        NameKeys { prefix: people::prefix_key(name), suffix: people::suffix_key(name) }
+    }
 }
 
 /// A mention of one of the given people.

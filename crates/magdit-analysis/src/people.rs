@@ -12,6 +12,8 @@ mod unlisted;
 
 use crate::{Analysis, Person, PersonMention, Span};
 
+pub(crate) use text::{prefix_key, suffix_key};
+
 pub(crate) fn find(text: &str, people: &[Person<'_>], actor: Option<usize>, out: &mut Analysis) {
     let tokens = text::tokenize(text);
     if tokens.is_empty() {
@@ -24,7 +26,10 @@ pub(crate) fn find(text: &str, people: &[Person<'_>], actor: Option<usize>, out:
         found
             .iter()
             .filter(|f| Some(f.person) != actor)
-            .map(|f| PersonMention { person: f.person, span: Span::new(f.start, f.end) }),
+            .map(|f| PersonMention {
+                person: f.person,
+                span: Span::new(f.start, f.end),
+            }),
     );
     unlisted::find(text, &tokens, &found, &mut out.other_names);
 }

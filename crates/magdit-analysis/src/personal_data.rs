@@ -27,8 +27,12 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
     f.add(PersonalDataKind::Url, |v, _| web::urls(text, v));
     let runs = digit_runs(text);
     if !runs.is_empty() {
-        f.add(PersonalDataKind::Iban, |v, blocked| numbers::ibans(text, &runs, v, blocked));
-        f.add(PersonalDataKind::PupilNumber, |v, _| numbers::pupil_numbers(text, v));
+        f.add(PersonalDataKind::Iban, |v, blocked| {
+            numbers::ibans(text, &runs, v, blocked)
+        });
+        f.add(PersonalDataKind::PupilNumber, |v, _| {
+            numbers::pupil_numbers(text, v)
+        });
         f.add(PersonalDataKind::Phone, |v, _| phone::find(text, &runs, v));
         f.add(PersonalDataKind::Bsn, |v, _| numbers::bsns(text, &runs, v));
         let names: Spans = out
@@ -38,9 +42,15 @@ pub(crate) fn find(text: &str, out: &mut Analysis) {
             .chain(out.other_names.iter().copied())
             .map(|s| (s.start, s.end))
             .collect();
-        f.add(PersonalDataKind::BirthDate, |v, _| dates::births(text, &names, v));
-        f.add(PersonalDataKind::Postcode, |v, _| location::postcodes(text, &runs, v));
-        f.add(PersonalDataKind::Address, |v, _| location::addresses(text, &runs, v));
+        f.add(PersonalDataKind::BirthDate, |v, _| {
+            dates::births(text, &names, v)
+        });
+        f.add(PersonalDataKind::Postcode, |v, _| {
+            location::postcodes(text, &runs, v)
+        });
+        f.add(PersonalDataKind::Address, |v, _| {
+            location::addresses(text, &runs, v)
+        });
     }
     f.data.sort_by_key(|d| d.span);
     out.personal_data.extend(f.data);
@@ -64,7 +74,10 @@ impl Found {
         for (s, e) in spans {
             let span = Span::new(s, e);
             let taken = self.data.iter().any(|d| d.span.overlaps(&span))
-                || self.blocked.iter().any(|&(bs, be)| span.overlaps(&Span::new(bs, be)));
+                || self
+                    .blocked
+                    .iter()
+                    .any(|&(bs, be)| span.overlaps(&Span::new(bs, be)));
             if !taken {
                 self.data.push(PersonalData { kind, span });
             }
@@ -94,12 +107,17 @@ fn digit_runs(text: &str) -> Spans {
 
 /// Whether the character before byte `i` is a letter or digit (of any script).
 fn alnum_before(text: &str, i: usize) -> bool {
-    text[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+    text[..i]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
 }
 
 /// Whether the character at byte `i` is a letter or digit (of any script).
 fn alnum_at(text: &str, i: usize) -> bool {
-    text.get(i..).and_then(|s| s.chars().next()).is_some_and(char::is_alphanumeric)
+    text.get(i..)
+        .and_then(|s| s.chars().next())
+        .is_some_and(char::is_alphanumeric)
 }
 
 /// A number that continues past `[start, end)` through a decimal or thousands separator

@@ -46,10 +46,11 @@ fn by_words(text: &str, out: &mut Vec<Statement>) {
     crate::abuse::with_prepared(text, |sc| {
         let norm = &sc.norm;
         let mut zou: Option<(usize, u32)> = None; // token of "zou", its sentence
+        let mut ptag = Tag::Other;
         for k in 0..sc.toks.len() {
             let t = sc.toks[k];
-            let w = sc.tok_bytes(k);
-            let tag = tag_of(w);
+            let tag = tag_of(sc.tok_bytes(k));
+            let prev_tag = std::mem::replace(&mut ptag, tag);
             if let Some((z, sent)) = zou {
                 if sent != t.sent || k - z > 10 {
                     zou = None;
@@ -66,7 +67,7 @@ fn by_words(text: &str, out: &mut Vec<Statement>) {
                 continue;
             }
             let p = sc.toks[k - 1];
-            let ptag = tag_of(sc.tok_bytes(k - 1));
+            let ptag = prev_tag;
             if !matches!(ptag, Tag::Klas | Tag::UitIn | Tag::Groep) || norm.text[p.e as usize..t.s as usize] != *b" " {
                 continue;
             }
@@ -109,6 +110,9 @@ enum Tag {
 }
 
 fn tag_of(w: &[u8]) -> Tag {
+    if !(2..=6).contains(&w.len()) || !matches!(w[0], b'z' | b'm' | b'k' | b'u' | b'i' | b'g') {
+        return Tag::Other;
+    }
     match w {
         b"zou" | b"zouden" => Tag::Zou,
         b"moeten" | b"moet" => Tag::Moeten,

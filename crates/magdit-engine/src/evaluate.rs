@@ -26,7 +26,7 @@ impl Compiled {
         let analysis = if text.is_empty() {
             Analysis::default()
         } else {
-            let people: Vec<Person<'_>> = s.people.iter().map(|p| Person { name: &p.name }).collect();
+            let people: Vec<Person<'_>> = s.people.iter().map(|p| Person { name: &p.name, keys: p.name_keys() }).collect();
             self.analyzer.analyze(text, &people, actor)
         };
         let mut sheet = Sheet::new(s, &analysis, actor);

@@ -121,6 +121,10 @@ pub struct PersonEntry {
     pub age: Option<u32>,
     #[serde(default)]
     pub consent: ConsentRecord,
+    /// The name's search fingerprints, computed on first use and kept with the person, so
+    /// checking many texts against one roster does not recompute them.
+    #[serde(skip)]
+    name_keys: std::sync::OnceLock<magdit_analysis::NameKeys>,
 }
 
 /// Consent per purpose. Only `social_media` is read by the shipped rules; the other
@@ -136,6 +140,14 @@ pub struct ConsentRecord {
 }
 
 impl PersonEntry {
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        PersonEntry { id: id.into(), name: name.into(), role: None, age: None, consent: ConsentRecord::default(), name_keys: Default::default() }
+    }
+
+    pub fn name_keys(&self) -> magdit_analysis::NameKeys {
+        *self.name_keys.get_or_init(|| magdit_analysis::NameKeys::of(&self.name))
+    }
+
     /// Absent consent is unknown: silence is not consent.
     pub fn social_media_consent(&self) -> Consent {
         self.consent.social_media.unwrap_or(Consent::Unknown)

@@ -238,7 +238,8 @@ impl Lex {
 
 pub(crate) static LEX: LazyLock<Lex> = LazyLock::new(build);
 
-/// A DFA: about 17 MB and 0.1 s to build once, and the fastest search per text.
+/// A DFA: about 22 MB, built once in about 0.1–0.15 s (release), and the fastest search
+/// per text. `ContiguousNFA` would take about 1.3 MB and be somewhat slower per text.
 const AUTOMATON: aho_corasick::AhoCorasickKind = aho_corasick::AhoCorasickKind::DFA;
 
 fn is_word(p: &str) -> bool {

@@ -1,13 +1,19 @@
 //! Mentions of the given people.
 //!
 //! The people list can hold a whole school roster (a thousand names) and changes from
-//! call to call, so nothing is built over it. Instead the text's few words go into two
+//! call to call, so nothing is built over it; each person brings the fingerprints of their
+//! name ([`crate::NameKeys`]), computed once by the caller. Instead the text's few words go into two
 //! small bit sets keyed by a four-character fingerprint of each word's start and end;
 //! each person costs two fingerprint look-ups, and only the rare hits are compared in full,
 //! at the positions a small index over the text's words gives.
 
-use super::lists::{is_title, is_tussenvoegsel, word_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, TITLE, WEAK_PARTICLE};
-use super::text::{fold_eq, is_word_char, joins_name, only_spaces, prefix_key, strip_possessive_s, suffix_key, Token};
+use super::lists::{
+    is_title, is_tussenvoegsel, word_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, TITLE, WEAK_PARTICLE,
+};
+use super::text::{
+    fold_eq, is_word_char, joins_name, only_spaces, prefix_key, strip_possessive_s, suffix_key,
+    Token,
+};
 use crate::Person;
 
 /// A mention found for `person`, before the actor's own are set aside.
@@ -21,14 +27,23 @@ pub(crate) struct Found {
 /// Finds the mentions of `people` (the actor's included) in the tokenised text; the result
 /// is sorted by start and free of overlaps, the longest mention winning.
 pub(crate) fn find(text: &str, tokens: &[Token], people: &[Person<'_>]) -> Vec<Found> {
+    if people.is_empty() {
+        return Vec::new();
+    }
     let index = WordIndex::new(text, tokens);
     let mut found = Vec::new();
     let mut lone = Vec::new();
     for (p, person) in people.iter().enumerate() {
-        if !index.may_contain(person.name) {
+        if person.name.is_empty() || !index.may_contain(person.keys) {
             continue;
         }
-        let m = Matcher { text, tokens, name: person.name, parts: NameParts::new(person.name), person: p };
+        let m = Matcher {
+            text,
+            tokens,
+            name: person.name,
+            parts: NameParts::new(person.name),
+            person: p,
+        };
         m.full_name_or_first_name(&index, &mut found, &mut lone);
         m.surname(&index, &mut found);
     }
@@ -102,8 +117,8 @@ impl WordIndex {
     }
 
     /// Whether the name's first or last word may be among the text's words.
-    fn may_contain(&self, name: &str) -> bool {
-        !name.is_empty() && (self.starts.contains(prefix_key(name)) || self.ends.contains(suffix_key(name)))
+    fn may_contain(&self, keys: crate::NameKeys) -> bool {
+        self.starts.contains(keys.prefix) || self.ends.contains(keys.suffix)
     }
 
     /// The indices of the words that start like `word`.
@@ -131,7 +146,10 @@ struct NameParts {
 
 impl NameParts {
     fn new(name: &str) -> Self {
-        let mut np = NameParts { parts: [(0, 0); 8], len: 0 };
+        let mut np = NameParts {
+            parts: [(0, 0); 8],
+            len: 0,
+        };
         let mut start = None;
         let push = |np: &mut NameParts, s: usize, e: usize| {
             if np.len < np.parts.len() {
@@ -182,7 +200,11 @@ impl Matcher<'_> {
     }
 
     fn found(&self, start: usize, end: usize) -> Found {
-        Found { start, end, person: self.person }
+        Found {
+            start,
+            end,
+            person: self.person,
+        }
     }
 
     /// Where the surname starts: at the first tussenvoegsel after the first name ("Mark |de
@@ -193,7 +215,9 @@ impl Matcher<'_> {
         if n < 2 {
             return None;
         }
-        let mut s = (1..n).find(|&k| is_tussenvoegsel(self.part(k))).unwrap_or(n - 1);
+        let mut s = (1..n)
+            .find(|&k| is_tussenvoegsel(self.part(k)))
+            .unwrap_or(n - 1);
         while s > 1 && self.name[self.parts.parts[s - 1].1..self.parts.parts[s].0].contains('-') {
             s -= 1;
         }
@@ -233,7 +257,12 @@ impl Matcher<'_> {
     }
 
     /// The full name anywhere, in any case; the first name alone where it stands alone.
-    fn full_name_or_first_name(&self, index: &WordIndex, found: &mut Vec<Found>, lone: &mut Vec<Lone>) {
+    fn full_name_or_first_name(
+        &self,
+        index: &WordIndex,
+        found: &mut Vec<Found>,
+        lone: &mut Vec<Lone>,
+    ) {
         if self.parts.len == 0 {
             return;
         }
@@ -246,14 +275,19 @@ impl Matcher<'_> {
                 }
             }
             let Some(first) = lone_name else { continue };
-            let Some(end) = self.match_parts(i, &self.parts.parts[..1]) else { continue };
+            let Some(end) = self.match_parts(i, &self.parts.parts[..1]) else {
+                continue;
+            };
             let t = &self.tokens[i];
             // "de roos" is a flower; "Roos" may be the pupil.
             if !t.capitalised() && word_flags(first) & AMBIGUOUS != 0 {
                 continue;
             }
             if !self.followed_by_other_surname(i) {
-                lone.push(Lone { token: i, found: self.found(t.start, end) });
+                lone.push(Lone {
+                    token: i,
+                    found: self.found(t.start, end),
+                });
             }
         }
     }
@@ -263,23 +297,31 @@ impl Matcher<'_> {
     /// someone else. (The person's own surname is matched as a longer full-name mention.)
     fn followed_by_other_surname(&self, i: usize) -> bool {
         let (text, tokens) = (self.text, self.tokens);
-        let Some(next) = tokens.get(i + 1) else { return false };
+        let Some(next) = tokens.get(i + 1) else {
+            return false;
+        };
         if !only_spaces(&text[tokens[i].end..next.start]) {
             return false;
         }
         (next.capitalised() && word_flags(next.str(text)) & FIRST_NAME == 0)
-            || (next.has(PARTICLE) && !next.has(WEAK_PARTICLE) && tokens.get(i + 2).is_some_and(Token::capitalised))
+            || (next.has(PARTICLE)
+                && !next.has(WEAK_PARTICLE)
+                && tokens.get(i + 2).is_some_and(Token::capitalised))
     }
 
     /// "meneer De Boer", "mevrouw Van den Berg", "meester Jansen", or a surname with its
     /// tussenvoegsel and a capital ("De Boer", "de Vries"): enough to name the person.
     fn surname(&self, index: &WordIndex, found: &mut Vec<Found>) {
-        let Some(s) = self.surname_start() else { return };
+        let Some(s) = self.surname_start() else {
+            return;
+        };
         let surname = &self.parts.all()[s..];
         let has_particle = is_tussenvoegsel(self.part(s));
         let tokens = self.tokens;
         for i in index.words_like(self.part(s)) {
-            let Some(end) = self.match_parts(i, surname) else { continue };
+            let Some(end) = self.match_parts(i, surname) else {
+                continue;
+            };
             let titled = i > 0
                 && tokens[i - 1].has(TITLE)
                 && joins_name(&self.text[tokens[i - 1].end..tokens[i].start]);
@@ -299,7 +341,10 @@ fn keep_unique_first_names(people: &[Person<'_>], mut lone: Vec<Lone>, found: &m
     lone.sort_by_key(|l| l.token);
     for group in lone.chunk_by(|a, b| a.token == b.token) {
         let name = people[group[0].found.person].name.trim();
-        if group.iter().all(|l| fold_eq(people[l.found.person].name.trim(), name)) {
+        if group
+            .iter()
+            .all(|l| fold_eq(people[l.found.person].name.trim(), name))
+        {
             found.extend(group.iter().map(|l| l.found));
         }
     }

@@ -68,7 +68,11 @@ pub(crate) const PRONOUN: u8 = 16;
 /// The closed word classes of `word`, case-insensitively; computed once per token.
 pub(crate) fn word_class(word: &str) -> u8 {
     let Some(key) = short_key(word) else {
-        return if word.eq_ignore_ascii_case("professor") { TITLE } else { 0 };
+        return if word.eq_ignore_ascii_case("professor") {
+            TITLE
+        } else {
+            0
+        };
     };
     let table = &*CLASSES;
     let mut slot = class_slot(key);
@@ -88,7 +92,11 @@ fn short_key(word: &str) -> Option<u64> {
         return None;
     }
     // OR-ing 0x20 lower-cases letters and keeps digits.
-    Some(b.iter().enumerate().fold(0, |k, (i, &c)| k | (u64::from(c | 0x20) << (8 * i))))
+    Some(
+        b.iter()
+            .enumerate()
+            .fold(0, |k, (i, &c)| k | (u64::from(c | 0x20) << (8 * i))),
+    )
 }
 
 fn class_slot(key: u64) -> usize {
@@ -101,20 +109,31 @@ static CLASSES: LazyLock<[(u64, u8); 256]> = LazyLock::new(|| {
     let classes: &[(&[&str], u8)] = &[
         (
             &[
-                "meneer", "mevrouw", "mevr", "mw", "mvr", "mvrw", "dhr", "hr", "mnr", "heer", "juf",
-                "juffrouw", "meester", "mr", "mrs", "dr", "drs", "prof", "ir", "ing", "ds", "dominee",
-                "zuster", "broeder", "dokter",
+                "meneer", "mevrouw", "mevr", "mw", "mvr", "mvrw", "dhr", "hr", "mnr", "heer",
+                "juf", "juffrouw", "meester", "mr", "mrs", "dr", "drs", "prof", "ir", "ing", "ds",
+                "dominee", "zuster", "broeder", "dokter",
             ],
             TITLE,
         ),
-        (&["der", "den", "ter", "ten", "t", "vd"], PARTICLE | STRONG_PARTICLE),
+        (
+            &["der", "den", "ter", "ten", "t", "vd"],
+            PARTICLE | STRONG_PARTICLE,
+        ),
         (&["in", "op", "uit", "te", "aan"], PARTICLE | WEAK_PARTICLE),
         (&["het"], PARTICLE | PRONOUN),
         (
-            &["de", "van", "la", "le", "du", "da", "di", "del", "della", "des", "von", "el", "al", "d"],
+            &[
+                "de", "van", "la", "le", "du", "da", "di", "del", "della", "des", "von", "el",
+                "al", "d",
+            ],
             PARTICLE,
         ),
-        (&["ik", "je", "jij", "u", "hij", "zij", "ze", "we", "wij", "jullie", "men"], PRONOUN),
+        (
+            &[
+                "ik", "je", "jij", "u", "hij", "zij", "ze", "we", "wij", "jullie", "men",
+            ],
+            PRONOUN,
+        ),
     ];
     let mut table = [(0u64, 0u8); 256];
     for &(words, class) in classes {
@@ -147,7 +166,10 @@ mod tests {
     #[test]
     fn lists_load() {
         assert_eq!(word_flags("Sanne") & FIRST_NAME, FIRST_NAME);
-        assert_eq!(word_flags("ROOS") & (FIRST_NAME | AMBIGUOUS), FIRST_NAME | AMBIGUOUS);
+        assert_eq!(
+            word_flags("ROOS") & (FIRST_NAME | AMBIGUOUS),
+            FIRST_NAME | AMBIGUOUS
+        );
         assert_eq!(word_flags("Visser") & SURNAME, SURNAME);
         assert_eq!(word_flags("olanzapine"), 0);
         assert!(word_flags("Büşra") & FIRST_NAME != 0);

@@ -120,7 +120,11 @@ pub(crate) fn is_word_char(c: char) -> bool {
 /// padded with spaces: "Sanne" → "sann", "Jo Li" → "jo  ". Leading punctuation is skipped.
 #[inline]
 pub(crate) fn prefix_key(s: &str) -> u32 {
-    match s.as_bytes().first_chunk::<4>().and_then(|c| fast_prefix(*c)) {
+    match s
+        .as_bytes()
+        .first_chunk::<4>()
+        .and_then(|c| fast_prefix(*c))
+    {
         Some(k) => k,
         None => prefix_key_slow(s),
     }
@@ -199,7 +203,11 @@ static ASCII_KEY: [u8; 256] = {
     let mut i = 0;
     while i < 128 {
         let c = i as u8;
-        t[i] = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { STOP };
+        t[i] = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            STOP
+        };
         i += 1;
     }
     t
@@ -273,7 +281,10 @@ fn char_at(s: &str, i: usize) -> (char, usize) {
             return (char::from_u32(v).unwrap_or(' '), 2);
         }
     }
-    s[i..].chars().next().map_or((' ', 1), |c| (c, c.len_utf8()))
+    s[i..]
+        .chars()
+        .next()
+        .map_or((' ', 1), |c| (c, c.len_utf8()))
 }
 
 /// Case- and accent-insensitive equality.
@@ -325,7 +336,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         let (c, len) = char_at(text, i);
         if is_word_char(c) {
             let (end, rest) = word_end(text, i + len);
-            let first_upper = if len == 1 { c.is_ascii_uppercase() } else { c.is_uppercase() };
+            let first_upper = if len == 1 {
+                c.is_ascii_uppercase()
+            } else {
+                c.is_uppercase()
+            };
             tokens.push(make_token(text, i, end, boundary, first_upper, rest));
             boundary = false;
             i = end;
@@ -402,7 +417,14 @@ fn is_quote(c: char) -> bool {
     matches!(c, '\'' | '"' | '‘' | '’' | '“' | '”' | '«' | '»' | '„')
 }
 
-fn make_token(text: &str, start: usize, end: usize, boundary: bool, first_upper: bool, rest: u8) -> Token {
+fn make_token(
+    text: &str,
+    start: usize,
+    end: usize,
+    boundary: bool,
+    first_upper: bool,
+    rest: u8,
+) -> Token {
     let word = &text[start..end];
     let mut flags = if !first_upper {
         0
@@ -421,7 +443,14 @@ fn make_token(text: &str, start: usize, end: usize, boundary: bool, first_upper:
     }
     let class = super::lists::word_class(word);
     let (prefix, suffix) = token_keys(word);
-    Token { start, end, prefix, suffix, flags, class }
+    Token {
+        start,
+        end,
+        prefix,
+        suffix,
+        flags,
+        class,
+    }
 }
 
 /// [`prefix_key`] and [`suffix_key`] of a whole word: for short ASCII words (most words
@@ -444,7 +473,10 @@ fn token_keys(word: &str) -> (u32, u32) {
 fn case_flags(word: &str) -> u8 {
     let mut chars = word.chars();
     let first = chars.next().is_some_and(char::is_uppercase);
-    let (rest_upper, rest_lower) = (chars.clone().any(char::is_uppercase), chars.any(char::is_lowercase));
+    let (rest_upper, rest_lower) = (
+        chars.clone().any(char::is_uppercase),
+        chars.any(char::is_lowercase),
+    );
     match (first, rest_upper && !rest_lower) {
         (false, _) => 0,
         (true, true) => ALL_CAPS,
@@ -457,7 +489,9 @@ fn case_flags(word: &str) -> u8 {
 pub(crate) fn joins_name(gap: &str) -> bool {
     !gap.is_empty()
         && gap.len() <= 4
-        && gap.chars().all(|c| matches!(c, ' ' | '\u{a0}' | '-' | '.' | '\'' | '’'))
+        && gap
+            .chars()
+            .all(|c| matches!(c, ' ' | '\u{a0}' | '-' | '.' | '\'' | '’'))
 }
 
 /// Only spaces between two tokens (a name followed by its surname, not a new clause).
@@ -484,24 +518,53 @@ mod tests {
     fn fast_and_slow_keys_agree() {
         let slow_prefix = |s: &str| {
             let mut out = [b' '; 4];
-            for (slot, c) in out.iter_mut().zip(s.chars().skip_while(|c| !c.is_alphanumeric()).take_while(|c| c.is_alphanumeric())) {
+            for (slot, c) in out.iter_mut().zip(
+                s.chars()
+                    .skip_while(|c| !c.is_alphanumeric())
+                    .take_while(|c| c.is_alphanumeric()),
+            ) {
                 *slot = key_byte(c);
             }
             pack(out)
         };
         let slow_suffix = |s: &str| {
             let mut out = [b' '; 4];
-            let word = s.chars().rev().skip_while(|c| !c.is_alphanumeric()).take_while(|c| c.is_alphanumeric());
+            let word = s
+                .chars()
+                .rev()
+                .skip_while(|c| !c.is_alphanumeric())
+                .take_while(|c| c.is_alphanumeric());
             for (slot, c) in out.iter_mut().rev().zip(word) {
                 *slot = key_byte(c);
             }
             pack(out)
         };
         for word in ["de", "A", "8", "Sem", "groep", "Zoë", "3B"] {
-            assert_eq!(token_keys(word), (prefix_key(word), suffix_key(word)), "{word}");
+            assert_eq!(
+                token_keys(word),
+                (prefix_key(word), suffix_key(word)),
+                "{word}"
+            );
         }
-        for s in ["Sanne de Vries", "Ali El Amrani", "Jo Li", "A. van der Li", "Bo", "X", "Ed-Jan", "Sem's",
-                  "'s Gravensande", "Zoë", "Şükrü Yılmaz", "Anna2 B3", "A1b2", "Jan ", " Jan", "ab@c", "[Ab]"] {
+        for s in [
+            "Sanne de Vries",
+            "Ali El Amrani",
+            "Jo Li",
+            "A. van der Li",
+            "Bo",
+            "X",
+            "Ed-Jan",
+            "Sem's",
+            "'s Gravensande",
+            "Zoë",
+            "Şükrü Yılmaz",
+            "Anna2 B3",
+            "A1b2",
+            "Jan ",
+            " Jan",
+            "ab@c",
+            "[Ab]",
+        ] {
             assert_eq!(prefix_key(s), slow_prefix(s), "prefix {s:?}");
             assert_eq!(suffix_key(s), slow_suffix(s), "suffix {s:?}");
         }

@@ -3,9 +3,12 @@
 
 use super::listed::Found;
 use super::lists::{
-    word_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, PRONOUN, STRONG_PARTICLE, SURNAME, TITLE, WEAK_PARTICLE,
+    word_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, PRONOUN, STRONG_PARTICLE, SURNAME, TITLE,
+    WEAK_PARTICLE,
 };
-use super::text::{joins_name, only_spaces, strip_possessive_s, Token, DOT_AFTER, SENTENCE_START, TITLECASE};
+use super::text::{
+    joins_name, only_spaces, strip_possessive_s, Token, DOT_AFTER, SENTENCE_START, TITLECASE,
+};
 use crate::Span;
 
 /// A candidate name: byte span and the index of the first token after it.
@@ -27,7 +30,9 @@ pub(crate) fn find(text: &str, tokens: &[Token], covered: &[Found], out: &mut Ve
         match hit {
             Some(h) => {
                 let span = Span::new(h.start, h.end);
-                let listed = covered.iter().any(|c| span.overlaps(&Span::new(c.start, c.end)));
+                let listed = covered
+                    .iter()
+                    .any(|c| span.overlaps(&Span::new(c.start, c.end)));
                 if !listed && !in_web_address(text, h.start) {
                     out.push(span);
                 }
@@ -45,7 +50,9 @@ fn in_web_address(text: &str, at: usize) -> bool {
         .rev()
         .find(|(_, c)| c.is_whitespace())
         .map_or(0, |(i, c)| i + c.len_utf8());
-    let end = text[at..].find(char::is_whitespace).map_or(text.len(), |i| at + i);
+    let end = text[at..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| at + i);
     let chunk = &text[start..end];
     chunk.contains('@') || chunk.contains("://") || chunk.contains("www.")
 }
@@ -65,7 +72,9 @@ fn hyphen_before(text: &str, tokens: &[Token], i: usize) -> bool {
 
 /// An initial: one or two letters with a capital and a full stop ("J.", "Th.").
 fn is_initial(t: &Token, text: &str) -> bool {
-    t.capitalised() && t.is(DOT_AFTER) && t.str(text).chars().count() <= 2
+    t.capitalised()
+        && t.is(DOT_AFTER)
+        && t.str(text).chars().count() <= 2
         && t.str(text).chars().all(char::is_alphabetic)
 }
 
@@ -101,7 +110,14 @@ fn surname_at(text: &str, tokens: &[Token], j: usize) -> Option<(Hit, usize)> {
             break;
         }
     }
-    Some((Hit { start, end: tokens[end].end, next: end + 1 }, particles))
+    Some((
+        Hit {
+            start,
+            end: tokens[end].end,
+            next: end + 1,
+        },
+        particles,
+    ))
 }
 
 /// "mevrouw Jansen", "dhr. De Groot", "Prof. Dr. A.B. de Vries", "juf Sanne".
@@ -116,8 +132,12 @@ fn titled(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     if !joined(text, tokens, j) {
         return None;
     }
-    let name = initials_then_surname(text, tokens, j).or_else(|| surname_at(text, tokens, j).map(|(h, _)| h))?;
-    Some(Hit { start: tokens[i].start, ..name })
+    let name = initials_then_surname(text, tokens, j)
+        .or_else(|| surname_at(text, tokens, j).map(|(h, _)| h))?;
+    Some(Hit {
+        start: tokens[i].start,
+        ..name
+    })
 }
 
 /// One or more initials and a surname ("J. Jansen", "J.C. de Vries").
@@ -130,7 +150,10 @@ fn initials_then_surname(text: &str, tokens: &[Token], j: usize) -> Option<Hit> 
         return None;
     }
     let (hit, _) = surname_at(text, tokens, k)?;
-    Some(Hit { start: tokens[j].start, ..hit })
+    Some(Hit {
+        start: tokens[j].start,
+        ..hit
+    })
 }
 
 /// Initials without a title. A single initial and a capitalised word is too weak ("klas
@@ -142,7 +165,10 @@ fn initials(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     }
     if is_initial(t, text) {
         let hit = initials_then_surname(text, tokens, i)?;
-        let initials = tokens[i..].iter().take_while(|t| is_initial(t, text)).count();
+        let initials = tokens[i..]
+            .iter()
+            .take_while(|t| is_initial(t, text))
+            .count();
         let (_, particles) = surname_at(text, tokens, i + initials)?;
         let last = word(text, tokens, hit.next - 1);
         return (initials >= 2 || particles > 0 || word_flags(last) & SURNAME != 0).then_some(hit);
@@ -150,7 +176,10 @@ fn initials(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     // "A van der Damhuis": a bare capital letter needs a tussenvoegsel after it.
     if t.str(text).chars().count() == 1 && only_spaces(&text[t.end..tokens.get(i + 1)?.start]) {
         let (hit, particles) = surname_at(text, tokens, i + 1)?;
-        return (particles > 0).then_some(Hit { start: t.start, ..hit });
+        return (particles > 0).then_some(Hit {
+            start: t.start,
+            ..hit
+        });
     }
     None
 }
@@ -173,9 +202,8 @@ fn particles(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     if particles == 1 && tokens[i].capitalised() && tokens[i].has(STRONG_PARTICLE) {
         return None;
     }
-    let strong = (i..i + particles).any(|k| {
-        tokens[k].has(STRONG_PARTICLE) && (k > i || !tokens[k].capitalised())
-    });
+    let strong = (i..i + particles)
+        .any(|k| tokens[k].has(STRONG_PARTICLE) && (k > i || !tokens[k].capitalised()));
     (strong || word_flags(surname) & SURNAME != 0).then_some(hit)
 }
 
@@ -201,7 +229,11 @@ fn first_name(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     if hyphen_before(text, tokens, i) && tokens[i - 1].is(TITLECASE) {
         start = tokens[i - 1].start;
     }
-    let mut hit = Hit { start, end, next: i + 1 };
+    let mut hit = Hit {
+        start,
+        end,
+        next: i + 1,
+    };
     if end == t.end {
         extend_with_surname(text, tokens, &mut hit);
     }
@@ -209,9 +241,9 @@ fn first_name(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     if flags & AMBIGUOUS != 0 && !has_surname {
         // "Roos" at the start of a sentence may be the flower; "Roos de Vries" is not.
         // "Ben je", "Mag ik": a verb put before its subject.
-        let before_pronoun = tokens.get(i + 1).is_some_and(|n| {
-            only_spaces(&text[t.end..n.start]) && n.has(PRONOUN)
-        });
+        let before_pronoun = tokens
+            .get(i + 1)
+            .is_some_and(|n| only_spaces(&text[t.end..n.start]) && n.has(PRONOUN));
         if t.is(SENTENCE_START) || before_pronoun {
             return None;
         }
@@ -238,7 +270,9 @@ fn extend_with_surname(text: &str, tokens: &[Token], hit: &mut Hit) {
         if next.is(TITLECASE) && flags & FIRST_NAME != 0 && flags & SURNAME == 0 {
             return;
         }
-        let Some((s, _)) = surname_at(text, tokens, k) else { return };
+        let Some((s, _)) = surname_at(text, tokens, k) else {
+            return;
+        };
         hit.end = s.end;
         hit.next = s.next;
         k = s.next;

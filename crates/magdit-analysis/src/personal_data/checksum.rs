@@ -4,14 +4,20 @@
 /// are old BSNs with the leading zero dropped. All zeros is not a number anyone has.
 pub(crate) fn is_bsn(digits: &[u8]) -> bool {
     let padded: Vec<u32> = match digits.len() {
-        8 => std::iter::once(0).chain(digits.iter().map(|d| u32::from(d - b'0'))).collect(),
+        8 => std::iter::once(0)
+            .chain(digits.iter().map(|d| u32::from(d - b'0')))
+            .collect(),
         9 => digits.iter().map(|d| u32::from(d - b'0')).collect(),
         _ => return false,
     };
     if padded.iter().all(|&d| d == 0) {
         return false;
     }
-    let weighted: i64 = padded[..8].iter().zip((2..=9).rev()).map(|(&d, w)| i64::from(d * w)).sum();
+    let weighted: i64 = padded[..8]
+        .iter()
+        .zip((2..=9).rev())
+        .map(|(&d, w)| i64::from(d * w))
+        .sum();
     (weighted - i64::from(padded[8])) % 11 == 0
 }
 
@@ -29,7 +35,11 @@ pub(crate) fn is_iban(chars: &[u8]) -> bool {
             b'a'..=b'z' => u32::from(c - b'a') + 10,
             _ => return false,
         };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }
@@ -37,7 +47,10 @@ pub(crate) fn is_iban(chars: &[u8]) -> bool {
 /// IBAN length by country, for the countries pupils' families bank in most; others are
 /// accepted at any length the checksum confirms.
 pub(crate) fn iban_length(country: &[u8]) -> Option<usize> {
-    let upper = [country[0].to_ascii_uppercase(), country[1].to_ascii_uppercase()];
+    let upper = [
+        country[0].to_ascii_uppercase(),
+        country[1].to_ascii_uppercase(),
+    ];
     Some(match &upper {
         b"NO" => 15,
         b"BE" => 16,

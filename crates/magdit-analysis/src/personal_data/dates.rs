@@ -26,8 +26,10 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words after or before which a date is a date of birth.
 static BIRTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)geboren|geb\.|geboortedatum|geboortedag|jarig|verjaardag|verjaart|birthday|bday")
-        .expect("valid birth-context pattern")
+    Regex::new(
+        r"(?i)geboren|geb\.|geboortedatum|geboortedag|jarig|verjaardag|verjaart|birthday|bday",
+    )
+    .expect("valid birth-context pattern")
 });
 
 /// All plausible dates in `text`, with or without a year.
@@ -47,15 +49,26 @@ pub(crate) fn all(text: &str, out: &mut Vec<(usize, usize)>) {
 pub(crate) fn births(text: &str, names: &[(usize, usize)], out: &mut Vec<(usize, usize)>) {
     const BEFORE: usize = 40;
     const AFTER: usize = 30;
-    let context: Vec<(usize, usize)> = BIRTH.find_iter(text).map(|m| (m.start(), m.end())).collect();
+    let context: Vec<(usize, usize)> = BIRTH
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     let mut dates = Vec::new();
     for &(ks, ke) in &context {
-        in_window(text, ks.saturating_sub(AFTER + 20), ke + BEFORE + 20, &mut dates);
+        in_window(
+            text,
+            ks.saturating_sub(AFTER + 20),
+            ke + BEFORE + 20,
+            &mut dates,
+        );
     }
     let b = text.as_bytes();
     for &(_, ne) in names {
         // A date right after a name starts within a few bytes: "Sanne (12-03-2012)".
-        if b[ne.min(b.len())..(ne + 6).min(b.len())].iter().any(u8::is_ascii_digit) {
+        if b[ne.min(b.len())..(ne + 6).min(b.len())]
+            .iter()
+            .any(u8::is_ascii_digit)
+        {
             in_window(text, ne, ne + 40, &mut dates);
         }
     }
@@ -67,7 +80,11 @@ pub(crate) fn births(text: &str, names: &[(usize, usize)], out: &mut Vec<(usize,
                 || (e <= ks && ks - e <= AFTER && same_sentence(&text[e..ks]))
         });
         let after_name = names.iter().any(|&(_, ne)| {
-            ne <= s && text[ne..s].len() <= 4 && text[ne..s].chars().all(|c| matches!(c, ' ' | ',' | '(' | ':' | '-' | '–'))
+            ne <= s
+                && text[ne..s].len() <= 4
+                && text[ne..s]
+                    .chars()
+                    .all(|c| matches!(c, ' ' | ',' | '(' | ':' | '-' | '–'))
         });
         if (near_word || after_name) && out.last() != Some(&(s, e)) {
             out.push((s, e));
@@ -102,14 +119,21 @@ fn same_sentence(between: &str) -> bool {
 /// "12-03-2012" inside "1-12-03-2012" or "12.03.20125" is no date.
 fn part_of_longer_number(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    let before = start >= 2 && matches!(b[start - 1], b'-' | b'/' | b'.' | b',' | b':') && b[start - 2].is_ascii_digit();
-    let after = b.len() > end + 1 && matches!(b[end], b'-' | b'/' | b'.' | b',' | b':') && b[end + 1].is_ascii_digit();
+    let before = start >= 2
+        && matches!(b[start - 1], b'-' | b'/' | b'.' | b',' | b':')
+        && b[start - 2].is_ascii_digit();
+    let after = b.len() > end + 1
+        && matches!(b[end], b'-' | b'/' | b'.' | b',' | b':')
+        && b[end + 1].is_ascii_digit();
     before || after
 }
 
 /// Day 1–31, month 1–12, a four-digit year between 1900 and 2100.
 fn is_plausible(s: &str) -> bool {
-    let numbers: Vec<&str> = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    let numbers: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
     let n = |p: &str| p.parse::<u32>().unwrap_or(0);
     let year_ok = |p: &str| p.len() != 4 || (1900..=2100).contains(&n(p));
     let day_ok = |p: &str| (1..=31).contains(&n(p));
@@ -135,14 +159,33 @@ mod tests {
 
     #[test]
     fn formats() {
-        for d in ["12-03-2012", "12/03/2012", "12 maart 2012", "3 jan. 2011", "2012-03-12", "8.1.2022", "17 mei '11", "15.jan.1928", "12 maart"] {
+        for d in [
+            "12-03-2012",
+            "12/03/2012",
+            "12 maart 2012",
+            "3 jan. 2011",
+            "2012-03-12",
+            "8.1.2022",
+            "17 mei '11",
+            "15.jan.1928",
+            "12 maart",
+        ] {
             assert_eq!(dates(&format!("op {d} was")), [d], "{d}");
         }
     }
 
     #[test]
     fn not_dates() {
-        for t in ["12:30", "€ 12,50", "32-01-2018", "groep 8", "3B", "12 meisjes", "2018-01-32", "1-2-3"] {
+        for t in [
+            "12:30",
+            "€ 12,50",
+            "32-01-2018",
+            "groep 8",
+            "3B",
+            "12 meisjes",
+            "2018-01-32",
+            "1-2-3",
+        ] {
             assert!(dates(t).is_empty(), "{t}: {:?}", dates(t));
         }
     }

@@ -4,8 +4,8 @@ use super::{alnum_at, alnum_before, in_longer_number, Spans};
 
 /// Two-letter units that follow numbers and are not postcode letters ("1250mg").
 const UNITS: &[&str] = &[
-    "mg", "kg", "km", "cm", "mm", "ml", "cl", "dl", "gr", "kb", "mb", "gb", "tb", "px", "pt",
-    "hz", "kw", "mw", "pk", "cc", "st", "ct", "nm", "dm", "ha", "eu", "uu", "ms",
+    "mg", "kg", "km", "cm", "mm", "ml", "cl", "dl", "gr", "kb", "mb", "gb", "tb", "px", "pt", "hz",
+    "kw", "mw", "pk", "cc", "st", "ct", "nm", "dm", "ha", "eu", "uu", "ms",
 ];
 
 /// "1234 AB", "1234AB", "1234ab" (not "1234 ab": a number and a word), with the place that
@@ -18,12 +18,19 @@ pub(crate) fn postcodes(text: &str, runs: &[(usize, usize)], out: &mut Spans) {
         }
         let spaced = b.get(e) == Some(&b' ');
         let l = if spaced { e + 1 } else { e };
-        let Some(letters) = b.get(l..l + 2).filter(|l| l.iter().all(u8::is_ascii_alphabetic)) else { continue };
+        let Some(letters) = b
+            .get(l..l + 2)
+            .filter(|l| l.iter().all(u8::is_ascii_alphabetic))
+        else {
+            continue;
+        };
         let upper = letters.iter().all(u8::is_ascii_uppercase);
         // "SS", "SA" and "SD" are never issued.
         if alnum_at(text, l + 2)
             || (spaced && !upper)
-            || UNITS.iter().any(|u| u.as_bytes().eq_ignore_ascii_case(letters))
+            || UNITS
+                .iter()
+                .any(|u| u.as_bytes().eq_ignore_ascii_case(letters))
             || matches!(letters, b"SS" | b"SA" | b"SD")
         {
             continue;
@@ -35,7 +42,9 @@ pub(crate) fn postcodes(text: &str, runs: &[(usize, usize)], out: &mut Spans) {
 /// "6211 AB Maastricht": a capitalised word after the postcode is the place.
 fn with_place(text: &str, end: usize) -> usize {
     let rest = &text[end..];
-    let Some(word) = rest.strip_prefix("  ").or_else(|| rest.strip_prefix(' ')) else { return end };
+    let Some(word) = rest.strip_prefix("  ").or_else(|| rest.strip_prefix(' ')) else {
+        return end;
+    };
     let len: usize = word
         .chars()
         .take_while(|&c| c.is_alphabetic() || c == '-' || c == '\'')
@@ -51,9 +60,35 @@ fn with_place(text: &str, end: usize) -> usize {
 
 /// Words that end a street name. Abbreviations ("str.", "wg") as in address lists.
 const STREET_ENDS: &[&str] = &[
-    "straat", "weg", "laan", "plein", "gracht", "singel", "kade", "dijk", "dyk", "pad", "hof",
-    "dreef", "steeg", "park", "markt", "baan", "dam", "wal", "haven", "plantsoen", "boulevard",
-    "allee", "erf", "oord", "str", "wg", "pd", "stg", "plnts",
+    "straat",
+    "weg",
+    "laan",
+    "plein",
+    "gracht",
+    "singel",
+    "kade",
+    "dijk",
+    "dyk",
+    "pad",
+    "hof",
+    "dreef",
+    "steeg",
+    "park",
+    "markt",
+    "baan",
+    "dam",
+    "wal",
+    "haven",
+    "plantsoen",
+    "boulevard",
+    "allee",
+    "erf",
+    "oord",
+    "str",
+    "wg",
+    "pd",
+    "stg",
+    "plnts",
 ];
 
 /// Street words that are addresses on their own ("Markt 12" in Maastricht).
@@ -61,8 +96,17 @@ const WHOLE_STREETS: &[&str] = &["Markt", "Plein", "Dam", "Postbus", "postbus"];
 
 /// Cities named "-dam" would read as a street before a number ("Rotterdam 2").
 const DAM_CITIES: &[&str] = &[
-    "Amsterdam", "Rotterdam", "Schiedam", "Zaandam", "Edam", "Volendam", "Leerdam",
-    "Monnickendam", "Appingedam", "Spaarndam", "Zuidam",
+    "Amsterdam",
+    "Rotterdam",
+    "Schiedam",
+    "Zaandam",
+    "Edam",
+    "Volendam",
+    "Leerdam",
+    "Monnickendam",
+    "Appingedam",
+    "Spaarndam",
+    "Zuidam",
 ];
 
 /// A capitalised street name with one of the street words, a space, and a house number
@@ -74,7 +118,9 @@ pub(crate) fn addresses(text: &str, runs: &[(usize, usize)], out: &mut Spans) {
         if e - s > 5 || s < 3 || b[s - 1] != b' ' || in_longer_number(text, s, e) {
             continue;
         }
-        let Some(street_start) = street_before(text, s - 1) else { continue };
+        let Some(street_start) = street_before(text, s - 1) else {
+            continue;
+        };
         let number = &text[s..e];
         // A year after a street word is more often a date ("Markt 2024").
         let year_like = number.len() == 4 && (number.starts_with("19") || number.starts_with("20"));
@@ -99,18 +145,24 @@ fn street_before(text: &str, end: usize) -> Option<usize> {
         .last()
         .map(|(i, _)| i)?;
     let word = &text[start..word_end];
-    if !word.starts_with(char::is_uppercase) || alnum_before(text, start) || DAM_CITIES.contains(&word) {
+    if !word.starts_with(char::is_uppercase)
+        || alnum_before(text, start)
+        || DAM_CITIES.contains(&word)
+    {
         return None;
     }
     if WHOLE_STREETS.contains(&word) && !dotted {
         return Some(start);
     }
     let ends_with = |suffix: &str| {
-        word.len() > suffix.len() && word.as_bytes()[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+        word.len() > suffix.len()
+            && word.as_bytes()[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
     };
     let street = STREET_ENDS.iter().any(|s| ends_with(s));
     // Only abbreviations take a full stop ("Kerkstr."), and "str" needs one.
-    let abbreviation = ["str", "wg", "pd", "stg", "plnts"].iter().any(|s| ends_with(s));
+    let abbreviation = ["str", "wg", "pd", "stg", "plnts"]
+        .iter()
+        .any(|s| ends_with(s));
     (street && (dotted == abbreviation || (abbreviation && !ends_with("str")))).then_some(start)
 }
 
@@ -127,9 +179,16 @@ fn with_addition(text: &str, e: usize) -> Option<usize> {
         _ => {
             for sep in [&b"-"[..], b" - ", b" -", b"- "] {
                 if let Some(after) = rest.strip_prefix(sep) {
-                    let roman = after.iter().take_while(|c| matches!(c, b'I' | b'V' | b'X')).count();
+                    let roman = after
+                        .iter()
+                        .take_while(|c| matches!(c, b'I' | b'V' | b'X'))
+                        .count();
                     let digits = after.iter().take_while(|c| c.is_ascii_digit()).count();
-                    let n = if roman > 0 { roman.min(4) } else { digits.min(3) };
+                    let n = if roman > 0 {
+                        roman.min(4)
+                    } else {
+                        digits.min(3)
+                    };
                     let end = e + sep.len() + n;
                     if n > 0 && bounded(end) {
                         return Some(end);

@@ -22,7 +22,11 @@ pub(crate) fn bsns(text: &str, runs: &[(usize, usize)], out: &mut Spans) {
         if alnum_before(text, s) || alnum_at(text, end) || in_longer_number(text, s, end) {
             continue;
         }
-        let digits: Vec<u8> = b[s..end].iter().copied().filter(u8::is_ascii_digit).collect();
+        let digits: Vec<u8> = b[s..end]
+            .iter()
+            .copied()
+            .filter(u8::is_ascii_digit)
+            .collect();
         if !checksum::is_bsn(&digits) || (digits.len() == 8 && !after_bsn_word(text, s)) {
             continue;
         }
@@ -44,12 +48,15 @@ fn grouped(b: &[u8], runs: &[(usize, usize)], k: usize) -> Option<usize> {
     ok.then_some(r2.1)
 }
 
-static BSN_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)bsn|burgerservicenummer|sofinummer|sofi-nummer").expect("valid pattern"));
+static BSN_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)bsn|burgerservicenummer|sofinummer|sofi-nummer").expect("valid pattern")
+});
 
 fn after_bsn_word(text: &str, start: usize) -> bool {
     let from = start.saturating_sub(30);
-    let from = (from..start).find(|&i| text.is_char_boundary(i)).unwrap_or(start);
+    let from = (from..start)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(start);
     BSN_WORD.is_match(&text[from..start])
 }
 
@@ -60,7 +67,12 @@ pub(crate) fn ibans(text: &str, runs: &[(usize, usize)], out: &mut Spans, blocke
     let mut done = 0;
     for &(s, e) in runs {
         let start = s.wrapping_sub(2);
-        if s < 2 || start < done || e - s < 2 || !b[start..s].iter().all(u8::is_ascii_alphabetic) || alnum_before(text, start) {
+        if s < 2
+            || start < done
+            || e - s < 2
+            || !b[start..s].iter().all(u8::is_ascii_alphabetic)
+            || alnum_before(text, start)
+        {
             continue;
         }
         match iban_at(b, start) {
@@ -99,7 +111,9 @@ fn iban_at(b: &[u8], start: usize) -> Option<Result<usize, usize>> {
     let bounded = |n: usize| !b.get(ends[n - 1]).is_some_and(u8::is_ascii_alphanumeric);
     let valid = match checksum::iban_length(&chars[..2]) {
         Some(n) => (chars.len() >= n && bounded(n) && checksum::is_iban(&chars[..n])).then_some(n),
-        None => (15..=chars.len()).rev().find(|&n| bounded(n) && checksum::is_iban(&chars[..n])),
+        None => (15..=chars.len())
+            .rev()
+            .find(|&n| bounded(n) && checksum::is_iban(&chars[..n])),
     };
     Some(valid.map(|n| ends[n - 1]).ok_or(ends[ends.len() - 1]))
 }
@@ -114,7 +128,12 @@ static PUPIL: LazyLock<Regex> = LazyLock::new(|| {
 
 pub(crate) fn pupil_numbers(text: &str, out: &mut Spans) {
     for m in PUPIL.find_iter(text) {
-        let digits = m.as_str().bytes().rev().take_while(u8::is_ascii_digit).count();
+        let digits = m
+            .as_str()
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_digit)
+            .count();
         out.push((m.end() - digits, m.end()));
     }
 }

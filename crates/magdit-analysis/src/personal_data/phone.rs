@@ -11,7 +11,11 @@ pub(crate) fn find(text: &str, runs: &[(usize, usize)], out: &mut Vec<(usize, us
     let b = text.as_bytes();
     let mut done = 0;
     for &(s, _) in runs {
-        let start = if s > 0 && matches!(b[s - 1], b'+' | b'(') { s - 1 } else { s };
+        let start = if s > 0 && matches!(b[s - 1], b'+' | b'(') {
+            s - 1
+        } else {
+            s
+        };
         if start < done || !matches!(b[start], b'+' | b'(' | b'0') || glued_before(b, start) {
             continue;
         }
@@ -24,7 +28,9 @@ pub(crate) fn find(text: &str, runs: &[(usize, usize)], out: &mut Vec<(usize, us
 
 /// A number glued to a word or to a longer number ("A0612", "1,06", "12.0612").
 fn glued_before(b: &[u8], i: usize) -> bool {
-    let Some(&p) = i.checked_sub(1).map(|j| &b[j]) else { return false };
+    let Some(&p) = i.checked_sub(1).map(|j| &b[j]) else {
+        return false;
+    };
     p.is_ascii_alphanumeric()
         || p == b'+'
         || ((p == b',' || p == b'.') && i >= 2 && b[i - 2].is_ascii_digit())
@@ -73,17 +79,29 @@ fn scan(b: &[u8], i: usize) -> Option<usize> {
     // Country code: "+31", "0031", then an optional "(0)" that is not dialled.
     if b[j] == b'+' || b[j..].starts_with(b"00") {
         j += if b[j] == b'+' { 1 } else { 2 };
-        let cc = b.get(j..j + 2).filter(|d| d.iter().all(u8::is_ascii_digit))?;
+        let cc = b
+            .get(j..j + 2)
+            .filter(|d| d.iter().all(u8::is_ascii_digit))?;
         international = Some([cc[0], cc[1]]);
         j += 2;
-        let k = if matches!(b.get(j), Some(b' ' | b'-')) { j + 1 } else { j };
+        let k = if matches!(b.get(j), Some(b' ' | b'-')) {
+            j + 1
+        } else {
+            j
+        };
         if b[k..].starts_with(b"(0)") {
             j = k + 3;
         }
     }
     let dutch = !matches!(international, Some(cc) if &cc != b"31");
     // Without the leading zero the national digits number one fewer.
-    let mut groups = Groups { digits: [0; 16], count: 0, lens: [0; 3], seps: [0; 2], groups: 0 };
+    let mut groups = Groups {
+        digits: [0; 16],
+        count: 0,
+        lens: [0; 3],
+        seps: [0; 2],
+        groups: 0,
+    };
     if international == Some(*b"31") {
         groups.push_group(b"0", b' ');
         groups.groups = 0;
@@ -113,7 +131,8 @@ fn scan(b: &[u8], i: usize) -> Option<usize> {
     }
     let end = end?;
     if b.get(end).is_some_and(|c| c.is_ascii_alphanumeric())
-        || (matches!(b.get(end), Some(b':' | b',')) && b.get(end + 1).is_some_and(u8::is_ascii_digit))
+        || (matches!(b.get(end), Some(b':' | b','))
+            && b.get(end + 1).is_some_and(u8::is_ascii_digit))
         || groups.looks_like_date()
     {
         return None;
@@ -136,7 +155,18 @@ fn is_service(d: &[u8]) -> bool {
 /// around an area code.
 fn skip_separators(b: &[u8], j: usize) -> usize {
     let rest = &b[j.min(b.len())..];
-    for sep in [&b" - "[..], b" / ", b" (", b") ", b" ", b"-", b".", b"/", b"(", b")"] {
+    for sep in [
+        &b" - "[..],
+        b" / ",
+        b" (",
+        b") ",
+        b" ",
+        b"-",
+        b".",
+        b"/",
+        b"(",
+        b")",
+    ] {
         if rest.starts_with(sep) {
             return j + sep.len();
         }
@@ -163,10 +193,22 @@ mod tests {
     #[test]
     fn formats() {
         for n in [
-            "06-12345678", "06 1234 5678", "0612345678", "020-1234567", "043 123 4567",
-            "(043) 1234567", "+31 6 12345678", "0031 6 12345678", "+31(0)6-12345678",
-            "0800-1234", "0900-1234567", "(06)55555555", "030 - 5555 555", "06 555 555 55",
-            "+31887555555", "+32 470 12 34 56",
+            "06-12345678",
+            "06 1234 5678",
+            "0612345678",
+            "020-1234567",
+            "043 123 4567",
+            "(043) 1234567",
+            "+31 6 12345678",
+            "0031 6 12345678",
+            "+31(0)6-12345678",
+            "0800-1234",
+            "0900-1234567",
+            "(06)55555555",
+            "030 - 5555 555",
+            "06 555 555 55",
+            "+31887555555",
+            "+32 470 12 34 56",
         ] {
             assert_eq!(phones(&format!("bel {n} nu")), [n], "{n}");
         }
@@ -174,7 +216,15 @@ mod tests {
 
     #[test]
     fn not_phones() {
-        for t in ["12-03-2012", "12:30", "€ 12,50", "5348573857385", "NL91ABNA0417164300", "2012", "01-02-2012 10:00"] {
+        for t in [
+            "12-03-2012",
+            "12:30",
+            "€ 12,50",
+            "5348573857385",
+            "NL91ABNA0417164300",
+            "2012",
+            "01-02-2012 10:00",
+        ] {
             assert!(phones(t).is_empty(), "{t}: {:?}", phones(t));
         }
     }

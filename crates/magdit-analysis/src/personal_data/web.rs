@@ -28,7 +28,11 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 
 pub(crate) fn emails(text: &str, out: &mut Vec<(usize, usize)>) {
     for (from, chunk) in chunks_around(text, text.match_indices('@').map(|(i, _)| i)) {
-        out.extend(EMAIL.find_iter(chunk).map(|m| (from + m.start(), from + m.end())));
+        out.extend(
+            EMAIL
+                .find_iter(chunk)
+                .map(|m| (from + m.start(), from + m.end())),
+        );
     }
 }
 
@@ -47,7 +51,10 @@ pub(crate) fn urls(text: &str, out: &mut Vec<(usize, usize)>) {
             }
             let s = trim_trailing_punctuation(m.as_str());
             // ".de" is also the Dutch article after a missing space; trust it only with a path.
-            if s.len() > 3 && s[s.len() - 3..].eq_ignore_ascii_case(".de") && !m.as_str().contains("www") {
+            if s.len() > 3
+                && s[s.len() - 3..].eq_ignore_ascii_case(".de")
+                && !m.as_str().contains("www")
+            {
                 continue;
             }
             out.push((start, start + s.len()));
@@ -59,20 +66,42 @@ pub(crate) fn urls(text: &str, out: &mut Vec<(usize, usize)>) {
 /// domains the pattern knows. Cheap to find, and rare, so the pattern runs only there.
 fn url_hints(text: &str) -> impl Iterator<Item = usize> + '_ {
     let b = text.as_bytes();
-    text.match_indices('.').map(|(i, _)| i).filter(move |&i| {
-        let after = &b[i + 1..];
-        let tld_len = after.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-        let www = i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www");
-        let tld = &after[..tld_len];
-        // "klas.School begint": a missing space, not a domain; domains are written in one case.
-        let one_case = tld.iter().all(u8::is_ascii_lowercase) || tld.iter().all(u8::is_ascii_uppercase);
-        www || (one_case && TLDS.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(tld)))
-    }).chain(text.match_indices("://").map(|(i, _)| i))
+    text.match_indices('.')
+        .map(|(i, _)| i)
+        .filter(move |&i| {
+            let after = &b[i + 1..];
+            let tld_len = after.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+            let www = i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www");
+            let tld = &after[..tld_len];
+            // "klas.School begint": a missing space, not a domain; domains are written in one case.
+            let one_case =
+                tld.iter().all(u8::is_ascii_lowercase) || tld.iter().all(u8::is_ascii_uppercase);
+            www || (one_case && TLDS.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(tld)))
+        })
+        .chain(text.match_indices("://").map(|(i, _)| i))
 }
 
 const TLDS: &[&str] = &[
-    "nl", "be", "com", "org", "net", "eu", "de", "info", "edu", "gov", "io", "app", "school",
-    "online", "site", "shop", "frl", "amsterdam", "uk", "fr",
+    "nl",
+    "be",
+    "com",
+    "org",
+    "net",
+    "eu",
+    "de",
+    "info",
+    "edu",
+    "gov",
+    "io",
+    "app",
+    "school",
+    "online",
+    "site",
+    "shop",
+    "frl",
+    "amsterdam",
+    "uk",
+    "fr",
 ];
 
 /// The whitespace-delimited chunks of `text` around the given byte offsets, each once,
@@ -83,8 +112,14 @@ fn chunks_around(text: &str, at: impl Iterator<Item = usize>) -> Vec<(usize, &st
         if chunks.last().is_some_and(|&(s, c)| i < s + c.len()) {
             continue;
         }
-        let start = text[..i].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(j, c)| j + c.len_utf8());
-        let end = text[i..].find(char::is_whitespace).map_or(text.len(), |j| i + j);
+        let start = text[..i]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(j, c)| j + c.len_utf8());
+        let end = text[i..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |j| i + j);
         chunks.push((start, &text[start..end]));
     }
     chunks
@@ -95,7 +130,9 @@ fn chunks_around(text: &str, at: impl Iterator<Item = usize>) -> Vec<(usize, &st
 fn trim_trailing_punctuation(s: &str) -> &str {
     let mut s = s;
     loop {
-        let Some(last) = s.chars().next_back() else { return s };
+        let Some(last) = s.chars().next_back() else {
+            return s;
+        };
         let trim = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '’' | '”' | ']' | '}' => true,
             ')' => s.matches('(').count() < s.matches(')').count(),
