@@ -85,7 +85,7 @@ pub enum ConfidentialKind {
     Care,
     /// Family circumstances: divorce, custody, death, home situation.
     Family,
-    /// Discipline: schorsing, verwijdering, strafwerk.
+    /// Discipline: schorsing, verwijdering (not everyday classroom measures like strafwerk).
     Discipline,
     /// Marks, reports, test results, level advice.
     Marks,
