@@ -230,7 +230,10 @@ impl Store {
     pub(crate) async fn begin(&self) -> Result<Tx> {
         let beginning = crate::error::db("beginning a transaction");
         Ok(match &self.pools {
-            Pools::Sqlite(p) => Tx::Sqlite(p.begin().await.map_err(beginning)?),
+            // IMMEDIATE takes the write lock up front, so a busy database makes this wait
+            // (busy_timeout) instead of failing later on a lock upgrade that SQLite refuses
+            // at once to avoid a deadlock. WAL readers are not blocked by it.
+            Pools::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(beginning)?),
             Pools::Postgres(p) => Tx::Postgres(p.begin().await.map_err(beginning)?),
         })
     }
