@@ -275,19 +275,7 @@ impl Store {
                 (after, change)
             }
             None => {
-                execute!(
-                    tx.conn(),
-                    "adding a purpose",
-                    sqlx::query(
-                        "INSERT INTO consent_purposes (school_id, key, description, builtin, changed_at, created_at) \
-                         VALUES ($1, $2, $3, $4, NULL, $5)",
-                    )
-                    .bind(school.0)
-                    .bind(key)
-                    .bind(&description)
-                    .bind(false)
-                    .bind(now)
-                )?;
+                insert_purpose(&mut tx, school, key, &description, false, now).await?;
                 let after: Purpose = sql!(tx.conn(), "reading a purpose", |c| sqlx::query_as(select)
                     .bind(school.0)
                     .bind(key)
@@ -561,20 +549,26 @@ impl Store {
 /// Gives a new school the built-in purposes.
 pub(crate) async fn seed_purposes(tx: &mut Tx, school: SchoolId, now: OffsetDateTime) -> Result<()> {
     for (key, description) in BUILTIN_PURPOSES {
-        execute!(
-            tx.conn(),
-            "adding the built-in purposes",
-            sqlx::query(
-                "INSERT INTO consent_purposes (school_id, key, description, builtin, changed_at, created_at) \
-                 VALUES ($1, $2, $3, $4, NULL, $5)",
-            )
-            .bind(school.0)
-            .bind(*key)
-            .bind(*description)
-            .bind(true)
-            .bind(now)
-        )?;
+        insert_purpose(tx, school, key, description, true, now).await?;
     }
+    Ok(())
+}
+
+/// Adds a purpose to a school's list; `builtin` marks the five every school has.
+async fn insert_purpose(tx: &mut Tx, school: SchoolId, key: &str, description: &str, builtin: bool, now: OffsetDateTime) -> Result<()> {
+    execute!(
+        tx.conn(),
+        "adding a purpose",
+        sqlx::query(
+            "INSERT INTO consent_purposes (school_id, key, description, builtin, changed_at, created_at) \
+             VALUES ($1, $2, $3, $4, NULL, $5)",
+        )
+        .bind(school.0)
+        .bind(key)
+        .bind(description)
+        .bind(builtin)
+        .bind(now)
+    )?;
     Ok(())
 }
 
