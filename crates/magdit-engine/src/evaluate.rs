@@ -3,6 +3,7 @@
 use magdit_analysis::{Analysis, Analyzer, Person};
 use magdit_protocol::{Article, Fact, Lang, Localized, Outcome, OutcomeRule, Protocol, Rule, Scope};
 
+use crate::roster::{People, Roster};
 use crate::sheet::Sheet;
 use crate::situation::Situation;
 use crate::template::Context;
@@ -20,16 +21,17 @@ impl Compiled {
         Compiled { protocol, analyzer }
     }
 
-    pub fn check(&self, s: &Situation, lang: Lang) -> Verdict {
+    pub fn check(&self, s: &Situation, roster: Option<&Roster>, lang: Lang) -> Verdict {
         let text = s.content.text.as_deref().unwrap_or("");
-        let actor = s.actor.id.as_deref().and_then(|id| s.people.iter().position(|p| p.id == id));
+        let people = People::new(&s.people, roster);
+        let actor = s.actor.id.as_deref().and_then(|id| people.position(id));
         let analysis = if text.is_empty() {
             Analysis::default()
         } else {
-            let people: Vec<Person<'_>> = s.people.iter().map(|p| Person { name: &p.name, keys: p.name_keys() }).collect();
+            let people: Vec<Person<'_>> = people.iter().map(|p| Person { name: &p.name, keys: p.name_keys() }).collect();
             self.analyzer.analyze(text, &people, actor)
         };
-        let mut sheet = Sheet::new(s, &analysis, actor);
+        let mut sheet = Sheet::new(s, people, &analysis, actor);
         let meta = &self.protocol.meta;
         let in_scope = meta.scope == Scope::All || sheet.about_school;
         let (refused, unknown, unidentified) = sheet.consent_people();
@@ -55,7 +57,7 @@ impl Compiled {
         findings.sort_by_key(|f| (f.outcome == Outcome::Advice, std::cmp::Reverse(f.outcome.severity())));
         let verdict = findings.iter().map(|f| f.outcome).max_by_key(|o| o.severity()).filter(|o| *o != Outcome::Advice).unwrap_or(Outcome::Allowed);
         let verdict = if verdict.severity() == 0 { Outcome::Allowed } else { verdict };
-        let facts = Facts::from_analysis(text, &analysis, |i| s.people[i].id.clone(), sheet.about_school, in_scope);
+        let facts = Facts::from_analysis(text, &analysis, |i| people.get(i).id.clone(), sheet.about_school, in_scope);
         Verdict { protocol: meta.id.clone(), verdict, findings, facts }
     }
 }

@@ -4,13 +4,15 @@
 
 mod error;
 mod evaluate;
+mod roster;
 mod sheet;
 mod situation;
 mod template;
 mod verdict;
 
 pub use error::SituationError;
-pub use situation::{limits, Actor, Channel, ConsentRecord, Content, Counterpart, Device, Media, PersonEntry, ReplyTo, Setting, Situation};
+pub use roster::Roster;
+pub use situation::{limits, Actor, Channel, ConsentRecord, Content, Counterpart, Device, Media, ParseContext, PersonEntry, ReplyTo, Setting, Situation};
 pub use verdict::{Facts, Finding, Mention, Verdict};
 
 use magdit_protocol::{Lang, Protocol};
@@ -53,11 +55,17 @@ impl Engine {
 
     /// Check a situation. Fails only when it names a protocol this engine does not know.
     pub fn check(&self, situation: &Situation, lang: Lang) -> Result<Verdict, SituationError> {
+        self.check_in(situation, None, lang)
+    }
+
+    /// Check a situation whose people include a school's `roster` (parse it with
+    /// [`Situation::from_json_in`] and the same roster).
+    pub fn check_in(&self, situation: &Situation, roster: Option<&Roster>, lang: Lang) -> Result<Verdict, SituationError> {
         let compiled = self.protocols.iter().find(|c| c.protocol.meta.id == situation.protocol).ok_or_else(|| {
             let known: Vec<&str> = self.protocols().map(|p| p.meta.id.as_str()).collect();
             SituationError::new("protocol", format!("unknown protocol `{}`; known protocols: {}", situation.protocol, known.join(", ")))
         })?;
-        Ok(compiled.check(situation, lang))
+        Ok(compiled.check(situation, roster, lang))
     }
 
     /// Parse and check one situation given as JSON.

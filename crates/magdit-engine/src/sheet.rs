@@ -4,6 +4,7 @@
 use magdit_analysis::{AbuseKind, Analysis, StatementKind};
 use magdit_protocol::{Action, ChannelKind, Consent, Fact, FactValue, MediaKind, MediaMaker, Permission, Relation, Role};
 
+use crate::roster::People;
 use crate::situation::{PersonEntry, Situation};
 
 /// Who a consent condition is about: people recognisable in media or named in the text.
@@ -31,6 +32,7 @@ impl ConsentGroups {
 
 pub(crate) struct Sheet<'s> {
     s: &'s Situation,
+    people: People<'s>,
     pub about_school: bool,
     confidential: bool,
     text_len: usize,
@@ -43,18 +45,17 @@ pub(crate) struct Sheet<'s> {
 }
 
 impl<'s> Sheet<'s> {
-    pub fn new(s: &'s Situation, analysis: &'s Analysis, actor: Option<usize>) -> Self {
-        let people = &s.people;
+    pub fn new(s: &'s Situation, people: People<'s>, analysis: &'s Analysis, actor: Option<usize>) -> Self {
         let mut media = ConsentGroups::default();
         let mut school_media = ConsentGroups::default();
         for m in s.content.media.iter().filter(|m| is_recording(m.kind)) {
             for id in &m.depicts {
                 // `validate` guarantees every id is in `people`.
-                let Some(idx) = people.iter().position(|p| &p.id == id) else { continue };
+                let Some(idx) = people.position(id) else { continue };
                 if Some(idx) == actor {
                     continue;
                 }
-                let consent = people[idx].social_media_consent();
+                let consent = people.get(idx).social_media_consent();
                 media.add(idx, consent);
                 if m.school_situation == Some(true) {
                     school_media.add(idx, consent);
@@ -68,18 +69,18 @@ impl<'s> Sheet<'s> {
         }
         let mut names = ConsentGroups::default();
         for mention in &analysis.people {
-            names.add(mention.person, people[mention.person].social_media_consent());
+            names.add(mention.person, people.get(mention.person).social_media_consent());
         }
         let names_people = !analysis.people.is_empty();
         let confidential = s.content.confidential.unwrap_or(!analysis.confidential.is_empty());
         let text_len = s.content.text.as_deref().map_or(0, |t| t.chars().count());
         let about_school = s.content.about_school.unwrap_or_else(|| school_related(s, analysis));
-        Sheet { s, about_school, confidential, text_len, media, school_media, names, names_people, analysis, breach: false }
+        Sheet { s, people, about_school, confidential, text_len, media, school_media, names, names_people, analysis, breach: false }
     }
 
     /// People whose consent is refused / unknown, over media and text, in first-seen order.
     pub fn consent_people(&self) -> (Vec<&'s PersonEntry>, Vec<&'s PersonEntry>, u32) {
-        let people = &self.s.people;
+        let people = self.people;
         let mut refused: Vec<usize> = self.media.refused.clone();
         let mut unknown: Vec<usize> = self.media.unknown.clone();
         for &i in &self.names.refused {
@@ -92,7 +93,7 @@ impl<'s> Sheet<'s> {
                 unknown.push(i);
             }
         }
-        (refused.iter().map(|&i| &people[i]).collect(), unknown.iter().map(|&i| &people[i]).collect(), self.media.unidentified)
+        (refused.iter().map(|&i| people.get(i)).collect(), unknown.iter().map(|&i| people.get(i)).collect(), self.media.unidentified)
     }
 
     fn has_abuse(&self, kinds: &[AbuseKind]) -> bool {

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use magdit_protocol::{Action, Audience, ChannelKind, Consent, DeviceKind, DeviceReason, MediaKind, MediaMaker, Permission, Relation, Role};
 
 use crate::error::SituationError;
+use crate::roster::Roster;
 
 /// Limits on what one situation may hold; above them the check refuses with a message.
 pub mod limits {
@@ -22,6 +23,8 @@ pub mod limits {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Situation {
+    /// Required in a situation file; the service fills in the school's protocol.
+    #[serde(default)]
     pub protocol: String,
     pub actor: Actor,
     pub action: Action,
@@ -157,6 +160,13 @@ impl PersonEntry {
 impl Situation {
     /// Parse one situation from JSON, naming the field and position of any error.
     pub fn from_json(json: &str) -> Result<Situation, SituationError> {
+        Situation::from_json_in(json, &ParseContext::default())
+    }
+
+    /// Parse one situation in the service's context: `protocol` may be left out, and
+    /// `actor.id` and `depicts` may name people of the roster (by id, other id or unique
+    /// name); they are rewritten to the roster's ids.
+    pub fn from_json_in(json: &str, ctx: &ParseContext<'_>) -> Result<Situation, SituationError> {
         if json.len() > limits::SITUATION_BYTES {
             return Err(SituationError::new("", format!("the situation has {} bytes; at most {} are accepted", json.len(), limits::SITUATION_BYTES)));
         }
@@ -164,18 +174,25 @@ impl Situation {
             return Err(SituationError::new("", "the input is empty; expected a JSON object with at least `protocol`, `actor` and `action`"));
         }
         let de = &mut serde_json::Deserializer::from_str(json);
-        let situation: Situation = serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut situation: Situation = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let path = if path == "." { String::new() } else { path };
             SituationError::new(&path, crate::error::explain_json(&inner)).at(inner.line(), inner.column())
         })?;
-        situation.validate()?;
+        if situation.protocol.is_empty() {
+            match ctx.protocol {
+                Some(p) => situation.protocol = p.to_owned(),
+                None => return Err(SituationError::new("protocol", "missing field `protocol`: name the school's protocol, e.g. `kc-de-marel`")),
+            }
+        }
+        situation.validate_in(ctx.roster)?;
         Ok(situation)
     }
 
-    /// Checks serde cannot express: references between fields and size limits.
-    pub fn validate(&self) -> Result<(), SituationError> {
+    /// Checks serde cannot express: size limits and references between fields, resolving
+    /// references to people through `roster` as well.
+    fn validate_in(&mut self, roster: Option<&Roster>) -> Result<(), SituationError> {
         if let Some(text) = &self.content.text {
             if text.len() > limits::TEXT_BYTES {
                 return Err(SituationError::new("content.text", format!("the text has {} bytes; at most {} are analysed", text.len(), limits::TEXT_BYTES)));
@@ -196,18 +213,35 @@ impl Situation {
                 return Err(SituationError::new(&format!("people[{i}].name"), "the name is empty"));
             }
         }
-        if let Some(id) = &self.actor.id {
-            if !ids.contains(id.as_str()) {
-                return Err(SituationError::new("actor.id", format!("`{id}` is not the id of anyone in `people`")));
+        // An inline id first, then the roster, which answers with its own id for the person.
+        let resolve = |key: &str| -> Option<String> {
+            if ids.contains(key) {
+                return Some(key.to_owned());
             }
+            roster.and_then(|r| r.resolve(key)).map(|p| p.id.clone())
+        };
+        let unknown = if roster.is_some() { "is not anyone in `people` or on the school's roster" } else { "is not the id of anyone in `people`" };
+        if let Some(id) = &self.actor.id {
+            let found = resolve(id).ok_or_else(|| SituationError::new("actor.id", format!("`{id}` {unknown}")))?;
+            self.actor.id = Some(found);
         }
-        for (m, media) in self.content.media.iter().enumerate() {
-            for (d, id) in media.depicts.iter().enumerate() {
-                if !ids.contains(id.as_str()) {
-                    return Err(SituationError::new(&format!("content.media[{m}].depicts[{d}]"), format!("`{id}` is not the id of anyone in `people`; add them to `people` with their consent")));
-                }
+        for (m, media) in self.content.media.iter_mut().enumerate() {
+            for (d, id) in media.depicts.iter_mut().enumerate() {
+                let found = resolve(id).ok_or_else(|| {
+                    SituationError::new(&format!("content.media[{m}].depicts[{d}]"), format!("`{id}` {unknown}; add them to `people` with their consent"))
+                })?;
+                *id = found;
             }
         }
         Ok(())
     }
+}
+
+/// What the service knows around a situation; a situation file has neither.
+#[derive(Default, Clone, Copy)]
+pub struct ParseContext<'a> {
+    /// The protocol to use when the situation names none.
+    pub protocol: Option<&'a str>,
+    /// People the situation may refer to without listing them.
+    pub roster: Option<&'a Roster>,
 }
