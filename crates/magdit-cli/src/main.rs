@@ -4,6 +4,7 @@ mod check;
 mod input;
 mod render;
 mod scenario;
+mod service;
 mod show;
 mod validate;
 
@@ -75,6 +76,37 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run the school service: the HTTP API on the embedded store (or DATABASE_URL).
+    ///
+    /// Example: magdit serve            (http://127.0.0.1:8080, data in ./data)
+    ///          MAGDIT_LISTEN=0.0.0.0:8080 DATABASE_URL=postgres://… magdit serve
+    Serve {
+        /// A TOML configuration file (see docs/service.md); MAGDIT_… variables override it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Load a demo school (fictitious pupils, parents, consent, accounts) into the store.
+    ///
+    /// Example: magdit demo && magdit serve
+    Demo {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// How many pupils.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u16).range(1..=20_000))]
+        pupils: u16,
+        /// The password of the demo accounts.
+        #[arg(long, default_value = "demo-wachtwoord")]
+        password: String,
+    },
+    /// The audit log: verify every school's and board's hash chain.
+    ///
+    /// Example: magdit audit verify
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+        #[arg(long, value_name = "FILE", global = true)]
+        config: Option<PathBuf>,
+    },
     /// Run scenario files (situation + expected verdict and articles) and report failures.
     ///
     /// Example: magdit test ../shared/scenarios/seed-protocols.json
@@ -87,14 +119,23 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that no entry was changed or removed; exit status 1 if one was.
+    Verify,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = match cli.lang {
         LangArg::Nl => Lang::Nl,
         LangArg::En => Lang::En,
     };
-    if let Command::Validate { files } = &cli.command {
-        return validate::run(files);
+    match &cli.command {
+        Command::Validate { files } => return validate::run(files),
+        Command::Demo { config, pupils, password } => return service::demo(config.as_deref(), usize::from(*pupils), password),
+        Command::Audit { command: AuditCommand::Verify, config } => return service::audit_verify(config.as_deref()),
+        _ => {}
     }
     let engine = match load_engine(&cli.protocol_files) {
         Ok(engine) => engine,
@@ -106,7 +147,8 @@ fn main() -> ExitCode {
         Command::Protocols => show::list(&engine, lang),
         Command::Show { protocol, article, json } => show::show(&engine, &protocol, article.as_deref(), json),
         Command::Test { files, verbose } => scenario::run(&engine, &files, verbose),
-        Command::Validate { .. } => unreachable!("handled above"),
+        Command::Serve { config } => service::serve(config.as_deref(), engine),
+        Command::Validate { .. } | Command::Demo { .. } | Command::Audit { .. } => unreachable!("handled above"),
     }
 }
 

@@ -1,12 +1,16 @@
-//! The audit log: every change to a school's data, append-only and hash-chained per school.
+//! The audit log: every change to a school's data, append-only and hash-chained per school;
+//! and, for changes that concern a board rather than one school (board admins' grants and
+//! accounts), the same kind of chain per board.
 //!
 //! Entry `n` stores `hash = sha256(prev_hash || canonical(entry))` with `prev_hash` the hash
-//! of entry `n - 1` (64 zeros for the first). The canonical form covers the school, sequence
-//! number, time, actor, entity, action and a digest of the before/after payload — not the
-//! payload itself, so that erasing a person's data (AVG) can blank payloads without breaking
-//! the chain. [`Store::verify_audit`] recomputes everything and names the first entry that does
-//! not fit. Writes of the roster, the consent registry and the school's settings append their
-//! entry in the same transaction as the change, so there is no change without its entry.
+//! of entry `n - 1` (64 zeros for the first). The canonical form covers the school (or board),
+//! sequence number, time, actor, entity, action and a digest of the before/after payload — not
+//! the payload itself, so that erasing a person's data (AVG) or a retention period can blank
+//! payloads without breaking the chain. School and board entries hash under different domain
+//! tags, so an entry of one kind of chain never verifies in the other. [`Store::verify_audit`]
+//! and [`Store::verify_board_audit`] recompute everything and name the first entry that does
+//! not fit. Writes append their entry in the same transaction as the change, so there is no
+//! change without its entry.
 //!
 //! What the chain cannot show by itself is the loss of its newest entries; the service should
 //! publish or export the head hash ([`Verification::head`]) now and then as an anchor.
@@ -16,12 +20,68 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::clock;
-use crate::db::{execute, from_row, sql, Store, Tx};
+use crate::db::{execute, from_row, sql, Conn, Store, Tx};
 use crate::error::{Error, Result};
-use crate::ids::{Actor, SchoolId};
+use crate::ids::{Actor, BoardId, SchoolId};
 
-/// The `prev_hash` of a school's first entry.
+/// The `prev_hash` of a chain's first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One audit chain: a school's, or a board's. Ordered boards first, then by id: the order in
+/// which a transaction that appends to several chains takes their locks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Chain {
+    Board(BoardId),
+    School(SchoolId),
+}
+
+impl Chain {
+    fn table(self) -> &'static str {
+        match self {
+            Chain::Board(_) => "board_audit_log",
+            Chain::School(_) => "audit_log",
+        }
+    }
+
+    fn key_column(self) -> &'static str {
+        match self {
+            Chain::Board(_) => "board_id",
+            Chain::School(_) => "school_id",
+        }
+    }
+
+    fn key(self) -> i64 {
+        match self {
+            Chain::Board(b) => b.0,
+            Chain::School(s) => s.0,
+        }
+    }
+
+    /// The domain tag hashed before an entry's fields.
+    fn tag(self) -> &'static [u8] {
+        match self {
+            Chain::Board(_) => b"magdit-board-audit-entry-v1\0",
+            Chain::School(_) => b"magdit-audit-entry-v1\0",
+        }
+    }
+
+    fn columns(self) -> String {
+        format!(
+            "{} AS chain_key, seq, at, actor, entity, entity_id, action, before_json, after_json, payload_sha256, \
+             prev_hash, hash, redacted_at",
+            self.key_column()
+        )
+    }
+
+    /// Takes this chain's write lock inside `tx`.
+    pub(crate) async fn lock(self, tx: &mut Tx) -> Result<()> {
+        match self {
+            Chain::Board(b) => crate::db::lock_board(tx, b).await,
+            Chain::School(s) => crate::db::lock_school(tx, s).await,
+        }
+    }
+}
 
 /// One entry of a school's audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,7 +91,8 @@ pub struct AuditEntry {
     pub seq: i64,
     pub at: OffsetDateTime,
     pub actor: String,
-    /// What kind of thing changed: `school`, `person`, `guardian_link`, `consent`, `purpose`.
+    /// What kind of thing changed: `school`, `person`, `guardian_link`, `consent`, `purpose`,
+    /// `account`, `grant`, `check`, `retention`, `audit`.
     pub entity: String,
     /// Which one, e.g. a person id, or `pupil_id/purpose` for consent.
     pub entity_id: String,
@@ -48,8 +109,44 @@ pub struct AuditEntry {
     pub redacted_at: Option<OffsetDateTime>,
 }
 
-from_row!(AuditEntry, |row| Ok(AuditEntry {
-    school: SchoolId(row.try_get("school_id")?),
+/// One entry of a board's audit log: the fields of [`AuditEntry`], for a board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoardAuditEntry {
+    pub board: BoardId,
+    pub seq: i64,
+    pub at: OffsetDateTime,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub payload_sha256: String,
+    pub prev_hash: String,
+    pub hash: String,
+    pub redacted_at: Option<OffsetDateTime>,
+}
+
+/// An entry of either kind of chain as stored; `key` is the school or board id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Raw {
+    pub key: i64,
+    pub seq: i64,
+    pub at: OffsetDateTime,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub payload_sha256: String,
+    pub prev_hash: String,
+    pub hash: String,
+    pub redacted_at: Option<OffsetDateTime>,
+}
+
+from_row!(Raw, |row| Ok(Raw {
+    key: row.try_get("chain_key")?,
     seq: row.try_get("seq")?,
     at: row.try_get("at")?,
     actor: row.try_get("actor")?,
@@ -64,8 +161,45 @@ from_row!(AuditEntry, |row| Ok(AuditEntry {
     redacted_at: row.try_get("redacted_at")?,
 }));
 
-const COLUMNS: &str = "school_id, seq, at, actor, entity, entity_id, action, before_json, after_json, \
-                       payload_sha256, prev_hash, hash, redacted_at";
+impl From<Raw> for AuditEntry {
+    fn from(r: Raw) -> AuditEntry {
+        AuditEntry {
+            school: SchoolId(r.key),
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            action: r.action,
+            before: r.before,
+            after: r.after,
+            payload_sha256: r.payload_sha256,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+            redacted_at: r.redacted_at,
+        }
+    }
+}
+
+impl From<Raw> for BoardAuditEntry {
+    fn from(r: Raw) -> BoardAuditEntry {
+        BoardAuditEntry {
+            board: BoardId(r.key),
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            action: r.action,
+            before: r.before,
+            after: r.after,
+            payload_sha256: r.payload_sha256,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+            redacted_at: r.redacted_at,
+        }
+    }
+}
 
 /// The outcome of [`Store::verify_audit`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,6 +276,16 @@ impl Change {
             after: None,
         })
     }
+
+    /// An event with no before and a small after (counts, flags): no personal data.
+    pub(crate) fn event(
+        entity: &'static str,
+        entity_id: impl ToString,
+        action: &'static str,
+        after: &impl Serialize,
+    ) -> Result<Change> {
+        Ok(Change { entity, entity_id: entity_id.to_string(), action, before: None, after: Some(to_json(after)?) })
+    }
 }
 
 fn to_json(value: &impl Serialize) -> Result<String> {
@@ -154,15 +298,20 @@ fn to_json(value: &impl Serialize) -> Result<String> {
 /// [`Store::write`] for that school (or have just created it), so no other writer of the
 /// school can append in between.
 pub(crate) async fn append(tx: &mut Tx, school: SchoolId, actor: &Actor, change: Change) -> Result<AuditEntry> {
+    append_to(tx, Chain::School(school), actor, change).await.map(AuditEntry::from)
+}
+
+/// Appends `change` to `chain` inside `tx`, which must hold the chain's lock
+/// ([`Chain::lock`], or [`Store::write`] for a school).
+pub(crate) async fn append_to(tx: &mut Tx, chain: Chain, actor: &Actor, change: Change) -> Result<Raw> {
+    let head =
+        format!("SELECT seq, hash FROM {} WHERE {} = $1 ORDER BY seq DESC LIMIT 1", chain.table(), chain.key_column());
     let last: Option<(i64, String)> = sql!(tx.conn(), "reading the head of the audit chain", |c| {
-        sqlx::query_as("SELECT seq, hash FROM audit_log WHERE school_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(school.0)
-            .fetch_optional(c)
-            .await
+        sqlx::query_as(&head).bind(chain.key()).fetch_optional(c).await
     })?;
     let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
-    let mut entry = AuditEntry {
-        school,
+    let mut entry = Raw {
+        key: chain.key(),
         seq: prev_seq + 1,
         at: clock::now(),
         actor: actor.as_str().to_string(),
@@ -176,29 +325,132 @@ pub(crate) async fn append(tx: &mut Tx, school: SchoolId, actor: &Actor, change:
         hash: String::new(),
         redacted_at: None,
     };
-    entry.hash = entry_hash(&entry);
+    entry.hash = entry_hash(chain, &entry);
     let e = &entry;
+    let insert = format!(
+        "INSERT INTO {} ({}, seq, at, actor, entity, entity_id, action, before_json, after_json, \
+         payload_sha256, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        chain.table(),
+        chain.key_column()
+    );
     execute!(
         tx.conn(),
         "appending to the audit log",
-        sqlx::query(
-            "INSERT INTO audit_log (school_id, seq, at, actor, entity, entity_id, action, before_json, after_json, \
-             payload_sha256, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(e.school.0)
-        .bind(e.seq)
-        .bind(e.at)
-        .bind(&e.actor)
-        .bind(&e.entity)
-        .bind(&e.entity_id)
-        .bind(&e.action)
-        .bind(&e.before)
-        .bind(&e.after)
-        .bind(&e.payload_sha256)
-        .bind(&e.prev_hash)
-        .bind(&e.hash)
+        sqlx::query(&insert)
+            .bind(e.key)
+            .bind(e.seq)
+            .bind(e.at)
+            .bind(&e.actor)
+            .bind(&e.entity)
+            .bind(&e.entity_id)
+            .bind(&e.action)
+            .bind(&e.before)
+            .bind(&e.after)
+            .bind(&e.payload_sha256)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
     )?;
     Ok(entry)
+}
+
+/// Which entries of a chain to erase the payload of (see [`redact_in`]).
+pub(crate) enum Selector<'a> {
+    /// Every entry about one entity.
+    Entity { entity: &'a str, entity_id: &'a str },
+    /// Entries of one entity kind whose id starts with `prefix` (e.g. `17/` for a pupil's
+    /// consent entries `17/social_media`).
+    IdPrefix { entity: &'a str, prefix: &'a str },
+    /// Entries of one entity kind whose id ends with `suffix`.
+    IdSuffix { entity: &'a str, suffix: &'a str },
+    /// Entries of one entity kind whose payload contains `needle` (matched literally).
+    PayloadContains { entity: &'a str, needle: &'a str },
+    /// Every entry recorded before an instant (a retention period).
+    Before(OffsetDateTime),
+}
+
+/// Escapes LIKE's wildcards so a pattern matches its text literally (with `ESCAPE '\'`).
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A bound argument of a [`Selector`]'s condition.
+enum Arg {
+    Text(String),
+    Time(OffsetDateTime),
+}
+
+impl Selector<'_> {
+    /// The WHERE condition after the chain key ($1), and its arguments ($2, $3, …).
+    fn condition(&self) -> (&'static str, Vec<Arg>) {
+        let text = |s: &str| Arg::Text(s.to_string());
+        match self {
+            Selector::Entity { entity, entity_id } => {
+                ("entity = $2 AND entity_id = $3", vec![text(entity), text(entity_id)])
+            }
+            Selector::IdPrefix { entity, prefix } => (
+                "entity = $2 AND entity_id LIKE $3 ESCAPE '\\'",
+                vec![text(entity), Arg::Text(format!("{}%", escape_like(prefix)))],
+            ),
+            Selector::IdSuffix { entity, suffix } => (
+                "entity = $2 AND entity_id LIKE $3 ESCAPE '\\'",
+                vec![text(entity), Arg::Text(format!("%{}", escape_like(suffix)))],
+            ),
+            Selector::PayloadContains { entity, needle } => (
+                "entity = $2 AND (before_json LIKE $3 ESCAPE '\\' OR after_json LIKE $3 ESCAPE '\\')",
+                vec![text(entity), Arg::Text(format!("%{}%", escape_like(needle)))],
+            ),
+            Selector::Before(t) => ("at < $2", vec![Arg::Time(*t)]),
+        }
+    }
+}
+
+/// Binds a selector's arguments after the ones already bound.
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for arg in $args {
+            q = match arg {
+                Arg::Text(v) => q.bind(v.as_str()),
+                Arg::Time(t) => q.bind(*t),
+            };
+        }
+        q
+    }};
+}
+
+/// Erases the before/after payloads of the entries of `chain` that `which` selects and that
+/// still have one, inside `tx` (which must hold the chain's lock). Returns how many.
+pub(crate) async fn redact_in(tx: &mut Tx, chain: Chain, which: &Selector<'_>, now: OffsetDateTime) -> Result<u64> {
+    let (condition, args) = which.condition();
+    let n = args.len() + 2;
+    let sql = format!(
+        "UPDATE {} SET before_json = NULL, after_json = NULL, redacted_at = ${n} \
+         WHERE {} = $1 AND redacted_at IS NULL AND {condition}",
+        chain.table(),
+        chain.key_column()
+    );
+    execute!(tx.conn(), "erasing audit payloads", bind_args!(sqlx::query(&sql).bind(chain.key()), &args).bind(now))
+}
+
+/// The entries of `chain` that `which` selects, oldest first (for an AVG export).
+pub(crate) async fn select_in(conn: Conn<'_>, chain: Chain, which: &Selector<'_>) -> Result<Vec<Raw>> {
+    let (condition, args) = which.condition();
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {} = $1 AND {condition} ORDER BY seq",
+        chain.columns(),
+        chain.table(),
+        chain.key_column()
+    );
+    sql!(conn, "reading audit entries", |c| {
+        bind_args!(sqlx::query_as(&sql).bind(chain.key()), &args).fetch_all(c).await
+    })
 }
 
 /// Entries read per round trip while verifying; bounds memory for long chains.
@@ -208,24 +460,39 @@ impl Store {
     /// A page of `school`'s audit log: up to `limit` (at most 1,000) entries after sequence
     /// number `after_seq` (0 for the start), oldest first.
     pub async fn audit_log(&self, school: SchoolId, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+        Ok(self.chain_page(Chain::School(school), after_seq, limit).await?.into_iter().map(AuditEntry::from).collect())
+    }
+
+    /// A page of `board`'s audit log, as [`Store::audit_log`] for a school.
+    pub async fn board_audit_log(&self, board: BoardId, after_seq: i64, limit: u32) -> Result<Vec<BoardAuditEntry>> {
+        Ok(self
+            .chain_page(Chain::Board(board), after_seq, limit)
+            .await?
+            .into_iter()
+            .map(BoardAuditEntry::from)
+            .collect())
+    }
+
+    async fn chain_page(&self, chain: Chain, after_seq: i64, limit: u32) -> Result<Vec<Raw>> {
         let limit = i64::from(limit.clamp(1, 1_000));
-        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE school_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            chain.columns(),
+            chain.table(),
+            chain.key_column()
+        );
         let mut conn = self.read().await?;
         sql!(conn.conn(), "reading the audit log", |c| {
-            sqlx::query_as(&sql).bind(school.0).bind(after_seq).bind(limit).fetch_all(c).await
+            sqlx::query_as(&sql).bind(chain.key()).bind(after_seq).bind(limit).fetch_all(c).await
         })
     }
 
     /// Every entry about one entity of `school` (e.g. `("person", "17")`), oldest first: the
     /// history an administrator sees.
     pub async fn audit_of(&self, school: SchoolId, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE school_id = $1 AND entity = $2 AND entity_id = $3 ORDER BY seq"
-        );
         let mut conn = self.read().await?;
-        sql!(conn.conn(), "reading the audit log of an entity", |c| {
-            sqlx::query_as(&sql).bind(school.0).bind(entity).bind(entity_id).fetch_all(c).await
-        })
+        let rows = select_in(conn.conn(), Chain::School(school), &Selector::Entity { entity, entity_id }).await?;
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 
     /// Recomputes `school`'s chain from the first entry and reports the first entry that does
@@ -233,18 +500,32 @@ impl Store {
     /// longer matches its digest, or fields that no longer match the hash. Never fails on
     /// tampered data; errors are database failures only.
     pub async fn verify_audit(&self, school: SchoolId) -> Result<Verification> {
-        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE school_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        self.verify_chain(Chain::School(school)).await
+    }
+
+    /// [`Store::verify_audit`] for a board's chain.
+    pub async fn verify_board_audit(&self, board: BoardId) -> Result<Verification> {
+        self.verify_chain(Chain::Board(board)).await
+    }
+
+    async fn verify_chain(&self, chain: Chain) -> Result<Verification> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            chain.columns(),
+            chain.table(),
+            chain.key_column()
+        );
         let mut conn = self.read().await?;
         let mut report = Verification { entries: 0, redacted: 0, head: None, broken: None };
         let (mut seq, mut prev_hash) = (0_i64, GENESIS.to_string());
         loop {
-            let page: Vec<AuditEntry> = sql!(conn.conn(), "reading the audit log", |c| {
-                sqlx::query_as(&sql).bind(school.0).bind(seq).bind(VERIFY_PAGE).fetch_all(c).await
+            let page: Vec<Raw> = sql!(conn.conn(), "reading the audit log", |c| {
+                sqlx::query_as(&sql).bind(chain.key()).bind(seq).bind(VERIFY_PAGE).fetch_all(c).await
             })?;
             let full = page.len() as i64 == VERIFY_PAGE;
             for entry in page {
                 report.entries += 1;
-                if let Some(reason) = check_entry(&entry, seq, &prev_hash) {
+                if let Some(reason) = check_entry(chain, &entry, seq, &prev_hash) {
                     report.broken = Some(Broken { seq: entry.seq, reason });
                     return Ok(report);
                 }
@@ -267,18 +548,8 @@ impl Store {
     pub async fn redact_audit(&self, school: SchoolId, entity: &str, entity_id: &str, actor: &Actor) -> Result<u64> {
         let mut tx = self.write(school).await?;
         let now = clock::now();
-        let erased = execute!(
-            tx.conn(),
-            "erasing audit payloads",
-            sqlx::query(
-                "UPDATE audit_log SET before_json = NULL, after_json = NULL, redacted_at = $4 \
-                 WHERE school_id = $1 AND entity = $2 AND entity_id = $3 AND redacted_at IS NULL",
-            )
-            .bind(school.0)
-            .bind(entity)
-            .bind(entity_id)
-            .bind(now)
-        )?;
+        let chain = Chain::School(school);
+        let erased = redact_in(&mut tx, chain, &Selector::Entity { entity, entity_id }, now).await?;
         let change = Change::changed(
             "audit",
             format!("{entity}/{entity_id}"),
@@ -293,8 +564,8 @@ impl Store {
 }
 
 /// Why `entry` does not follow the entry with sequence number `prev_seq` and hash
-/// `prev_hash`, if it does not.
-fn check_entry(entry: &AuditEntry, prev_seq: i64, prev_hash: &str) -> Option<String> {
+/// `prev_hash` in `chain`, if it does not.
+fn check_entry(chain: Chain, entry: &Raw, prev_seq: i64, prev_hash: &str) -> Option<String> {
     if entry.seq != prev_seq + 1 {
         return Some(format!("entry {} follows entry {prev_seq}: entries are missing", entry.seq));
     }
@@ -307,7 +578,7 @@ fn check_entry(entry: &AuditEntry, prev_seq: i64, prev_hash: &str) -> Option<Str
     {
         return Some("its before/after payload was changed (payload digest differs)".into());
     }
-    if entry_hash(entry) != entry.hash {
+    if entry_hash(chain, entry) != entry.hash {
         return Some("its recorded fields were changed (hash differs)".into());
     }
     None
@@ -335,13 +606,15 @@ pub(crate) fn payload_digest(before: Option<&str>, after: Option<&str>) -> Strin
     hex(&h.finalize())
 }
 
-/// sha256(prev_hash || canonical entry).
-pub(crate) fn entry_hash(e: &AuditEntry) -> String {
+/// sha256(prev_hash || domain tag || canonical entry). For a school chain the tag and the
+/// fields are those of the first version of the store, so entries written before boards had
+/// chains still verify.
+pub(crate) fn entry_hash(chain: Chain, e: &Raw) -> String {
     let mut h = Sha256::new();
     h.update(e.prev_hash.as_bytes());
-    h.update(b"magdit-audit-entry-v1\0");
+    h.update(chain.tag());
     for part in [
-        e.school.0.to_string().as_str(),
+        e.key.to_string().as_str(),
         e.seq.to_string().as_str(),
         clock::canonical(e.at).as_str(),
         &e.actor,
@@ -355,7 +628,7 @@ pub(crate) fn entry_hash(e: &AuditEntry) -> String {
     hex(&h.finalize())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -370,9 +643,13 @@ mod tests {
     use super::*;
     use time::macros::datetime;
 
-    fn entry() -> AuditEntry {
-        let mut e = AuditEntry {
-            school: SchoolId(1),
+    const CHAIN: Chain = Chain::School(SchoolId(1));
+    /// The hash of [`entry`] as the first version of the store computed it.
+    const PINNED: &str = "d5de8e9f8f9cbe9ccb4816ce5b3c89c9edd6bd86a42f120d4d3536fa8e887e81";
+
+    fn entry() -> Raw {
+        let mut e = Raw {
+            key: 1,
             seq: 1,
             at: datetime!(2025-08-01 09:30:00 UTC),
             actor: "account:1".into(),
@@ -386,13 +663,13 @@ mod tests {
             hash: String::new(),
             redacted_at: None,
         };
-        e.hash = entry_hash(&e);
+        e.hash = entry_hash(CHAIN, &e);
         e
     }
 
     #[test]
     fn a_sound_entry_checks() {
-        assert_eq!(check_entry(&entry(), 0, GENESIS), None);
+        assert_eq!(check_entry(CHAIN, &entry(), 0, GENESIS), None);
         assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
         assert_eq!(entry().hash.len(), 64);
     }
@@ -401,14 +678,14 @@ mod tests {
     fn every_covered_field_is_covered() {
         let mut e = entry();
         e.actor = "account:2".into();
-        assert!(check_entry(&e, 0, GENESIS).unwrap().contains("hash differs"));
+        assert!(check_entry(CHAIN, &e, 0, GENESIS).unwrap().contains("hash differs"));
         let mut e = entry();
         e.after = Some(r#"{"name":"Sem"}"#.into());
-        assert!(check_entry(&e, 0, GENESIS).unwrap().contains("payload"));
+        assert!(check_entry(CHAIN, &e, 0, GENESIS).unwrap().contains("payload"));
         let mut e = entry();
         e.at += time::Duration::microseconds(1);
-        assert!(check_entry(&e, 0, GENESIS).is_some());
-        assert!(check_entry(&entry(), 1, GENESIS).unwrap().contains("missing"));
+        assert!(check_entry(CHAIN, &e, 0, GENESIS).is_some());
+        assert!(check_entry(CHAIN, &entry(), 1, GENESIS).unwrap().contains("missing"));
     }
 
     #[test]
@@ -416,7 +693,20 @@ mod tests {
         let mut e = entry();
         e.after = None;
         e.redacted_at = Some(datetime!(2026-01-01 0:00 UTC));
-        assert_eq!(check_entry(&e, 0, GENESIS), None);
+        assert_eq!(check_entry(CHAIN, &e, 0, GENESIS), None);
+    }
+
+    #[test]
+    fn board_and_school_entries_hash_apart() {
+        let e = entry();
+        assert_ne!(entry_hash(Chain::Board(BoardId(1)), &e), e.hash);
+        assert!(check_entry(Chain::Board(BoardId(1)), &e, 0, GENESIS).unwrap().contains("hash differs"));
+    }
+
+    #[test]
+    fn the_school_hash_is_unchanged() {
+        // Pinned: entries written by earlier versions must keep verifying.
+        assert_eq!(entry().hash, PINNED);
     }
 
     #[test]

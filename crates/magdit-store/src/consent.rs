@@ -115,7 +115,7 @@ from_row!(ConsentChange, |row| {
     })
 });
 
-const CHANGE_COLUMNS: &str =
+pub(crate) const CHANGE_COLUMNS: &str =
     "id, school_id, pupil_id, purpose, action, state, decided_by, channel, actor, decided_at, recorded_at";
 
 /// What [`Store::record_consent`] did.

@@ -24,7 +24,8 @@ use sqlx::sqlite::{
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::error::{Error, Result};
-use crate::ids::SchoolId;
+use crate::ids::{BoardId, SchoolId};
+use crate::password::PasswordHashing;
 
 /// Runs one sqlx expression against whichever backend a [`Conn`] holds.
 ///
@@ -98,6 +99,7 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pools: Pools,
+    pub(crate) hashing: PasswordHashing,
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +118,8 @@ pub struct OpenOptions {
     pub acquire_timeout: Duration,
     /// How long SQLite waits for another connection's write lock before failing.
     pub busy_timeout: Duration,
+    /// The argon2id cost of new password hashes ([`PasswordHashing::default`] is OWASP's).
+    pub password_hashing: PasswordHashing,
 }
 
 impl Default for OpenOptions {
@@ -124,6 +128,7 @@ impl Default for OpenOptions {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(10),
             busy_timeout: Duration::from_secs(5),
+            password_hashing: PasswordHashing::default(),
         }
     }
 }
@@ -170,7 +175,7 @@ impl Store {
                 .run(&pool)
                 .await
                 .map_err(|source| Error::Migrate { url: shown, source })?;
-            Ok(Store { pools: Pools::Sqlite(pool) })
+            Ok(Store { pools: Pools::Sqlite(pool), hashing: options.password_hashing })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let connect = PgConnectOptions::from_str(url)
                 .map_err(|e| Error::Open { url: shown.clone(), reason: e.to_string() })?;
@@ -186,10 +191,17 @@ impl Store {
                 .run(&pool)
                 .await
                 .map_err(|source| Error::Migrate { url: shown, source })?;
-            Ok(Store { pools: Pools::Postgres(pool) })
+            Ok(Store { pools: Pools::Postgres(pool), hashing: options.password_hashing })
         } else {
             Err(Error::Open { url: shown, reason: "expected a sqlite:// or postgres:// URL".into() })
         }
+    }
+
+    /// This store with another argon2id cost for new password hashes (existing hashes keep
+    /// verifying with the cost they were made with). Tests use cheap parameters.
+    pub fn with_password_hashing(mut self, hashing: PasswordHashing) -> Store {
+        self.hashing = hashing;
+        self
     }
 
     /// Which database this store runs on.
@@ -246,17 +258,32 @@ impl Store {
     /// an unknown school.
     pub(crate) async fn write(&self, school: SchoolId) -> Result<Tx> {
         let mut tx = self.begin().await?;
-        let bumped: Option<i64> = sql!(tx.conn(), "locking the school for writing", |c| {
-            sqlx::query_scalar("UPDATE schools SET revision = revision + 1 WHERE id = $1 RETURNING revision")
-                .bind(school.0)
-                .fetch_optional(c)
-                .await
-        })?;
-        match bumped {
-            Some(_) => Ok(tx),
-            None => Err(Error::not_found("school", school)),
-        }
+        lock_school(&mut tx, school).await?;
+        Ok(tx)
     }
+}
+
+/// Takes the write lock of a school's audit chain inside `tx` (bumping its revision, as
+/// [`Store::write`] does); NotFound for an unknown school.
+pub(crate) async fn lock_school(tx: &mut Tx, school: SchoolId) -> Result<()> {
+    let bumped: Option<i64> = sql!(tx.conn(), "locking the school for writing", |c| {
+        sqlx::query_scalar("UPDATE schools SET revision = revision + 1 WHERE id = $1 RETURNING revision")
+            .bind(school.0)
+            .fetch_optional(c)
+            .await
+    })?;
+    bumped.map(|_| ()).ok_or_else(|| Error::not_found("school", school))
+}
+
+/// Takes the write lock of a board's audit chain inside `tx`; NotFound for an unknown board.
+pub(crate) async fn lock_board(tx: &mut Tx, board: BoardId) -> Result<()> {
+    let bumped: Option<i64> = sql!(tx.conn(), "locking the board for writing", |c| {
+        sqlx::query_scalar("UPDATE boards SET revision = revision + 1 WHERE id = $1 RETURNING revision")
+            .bind(board.0)
+            .fetch_optional(c)
+            .await
+    })?;
+    bumped.map(|_| ()).ok_or_else(|| Error::not_found("board", board))
 }
 
 /// A pooled connection of either backend.
@@ -311,6 +338,16 @@ pub(crate) enum Conn<'a> {
     Postgres(&'a mut PgConnection),
 }
 
+impl Conn<'_> {
+    /// The same connection for a shorter borrow, to pass to a helper and use again after.
+    pub(crate) fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
 /// The file of a `sqlite:` URL. Options in the URL are refused rather than ignored: the store
 /// sets the pragmas its durability depends on.
 fn sqlite_path(url: &str) -> std::result::Result<&Path, String> {
@@ -352,13 +389,17 @@ pub fn redact_url(url: &str) -> String {
 // step with the files on disk.
 
 /// (version, description, SQL) of each SQLite migration, in order.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/sqlite/0001_initial.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/sqlite/0001_initial.sql")),
+    (2, "accounts", include_str!("../migrations/sqlite/0002_accounts.sql")),
+];
 
 /// (version, description, SQL) of each PostgreSQL migration, in order; the same versions as
 /// for SQLite.
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/postgres/0001_initial.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
+    (2, "accounts", include_str!("../migrations/postgres/0002_accounts.sql")),
+];
 
 /// A compiled-in list of migrations, for sqlx's Migrator.
 #[derive(Debug)]

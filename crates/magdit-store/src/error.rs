@@ -38,6 +38,17 @@ pub enum Error {
     #[error("{entity} {id}: {reason}")]
     Conflict { entity: &'static str, id: String, reason: String },
 
+    /// A sign-in or token did not authenticate: unknown email or token, wrong password,
+    /// disabled account, expired or revoked session. Deliberately says no more, so that an
+    /// answer never tells whether an email address has an account.
+    #[error("not authenticated")]
+    Unauthenticated,
+
+    /// Something the store needs from the system failed (the random number generator, a
+    /// background task running a password hash); `context` says what it was doing.
+    #[error("internal error while {context}: {reason}")]
+    Internal { context: &'static str, reason: String },
+
     /// The database failed while doing `context`. A stored value that cannot be read back (a
     /// role word edited by hand, say) lands here too, as sqlx's ColumnDecode naming the column.
     #[error("database error while {context}: {source}")]

@@ -34,6 +34,26 @@ id_type!(
     PersonId
 );
 
+id_type!(
+    /// A sign-in account (local password, OIDC, or both).
+    AccountId
+);
+id_type!(
+    /// A browser session or API token of an account.
+    SessionId
+);
+id_type!(
+    /// A stored check.
+    CheckId
+);
+
+impl AccountId {
+    /// The actor of changes this account makes: `account:12`.
+    pub fn actor(self) -> Actor {
+        Actor(format!("account:{}", self.0))
+    }
+}
+
 /// Who made a change, as the audit log and the consent history record it: an account
 /// (`account:12`), an import (`import:magister`), or the system (`system`). The store does not
 /// interpret it; the service decides the scheme.

@@ -1,5 +1,6 @@
-//! magdit's one storage boundary: boards and schools, the roster, the consent registry and the
-//! audit chain, on embedded SQLite (the default) or PostgreSQL.
+//! magdit's one storage boundary: boards and schools, the roster, the consent registry,
+//! accounts and sessions, stored checks, retention, AVG export and erasure, and the audit
+//! chains, on embedded SQLite (the default) or PostgreSQL.
 //!
 //! ```no_run
 //! # async fn demo() -> magdit_store::Result<()> {
@@ -20,7 +21,8 @@
 //!   that school's rows; an id of another school's person is NotFound. The schema backs this
 //!   with composite foreign keys (school_id, id), so no row can reference another school's.
 //! - **Audited writes.** Every change to a school's data appends a hash-chained audit entry in
-//!   the same transaction ([`audit`]).
+//!   the same transaction ([`audit`]); a change of an account or grant does so in the chain of
+//!   every school or board it concerns ([`accounts`]).
 //! - **One SQL text, two stores.** Queries are written once with `$n` placeholders and run on
 //!   either backend (see [`db`] for how); the migrations are kept equivalent per backend.
 //! - **Time** is stored in UTC with microsecond precision; functions that depend on the local
@@ -28,23 +30,39 @@
 
 pub mod db;
 
+pub mod accounts;
 pub mod audit;
+pub mod checks;
 mod clock;
 pub mod consent;
 mod error;
 mod ids;
+pub mod oidc;
+pub mod password;
+pub mod privacy;
+pub mod retention;
 pub mod roster;
+pub mod sessions;
 pub mod tenancy;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod vocab;
 
-pub use audit::{AuditEntry, Broken, Verification};
+pub use accounts::{Account, AccountCursor, AccountPage, Grant, NewAccount, SchoolAccount};
+pub use audit::{AuditEntry, BoardAuditEntry, Broken, Chain, Verification};
+pub use checks::{CheckPage, CheckSummary, NewCheck, StoredCheck};
 pub use consent::{ConsentChange, Decider, Decision, EffectiveConsent, Purpose, Recorded};
 pub use db::{Backend, OpenOptions, Store};
 pub use error::{Error, Result};
-pub use ids::{Actor, BoardId, PersonId, SchoolId};
+pub use ids::{AccountId, Actor, BoardId, CheckId, PersonId, SchoolId, SessionId};
+pub use oidc::{OidcIdentity, OidcLogin};
+pub use password::PasswordHashing;
+pub use privacy::{AccountExport, Coverage, Erasure, PersonExport, PurposeConsent};
+pub use retention::{PurgeReport, RetentionPolicy, SchoolPurge};
 pub use roster::{Apply, Outcome, Page, PeopleFilter, Person, PersonCursor, PersonInput, Upserted};
+pub use sessions::{CreatedSession, NewSession, Principal, Session, SessionPolicy};
 pub use tenancy::{AdoptedProtocol, Board, NewSchool, RenewalPolicy, School};
-pub use vocab::{Channel, ConsentAction, ConsentState, EffectiveState, Role};
+pub use vocab::{Channel, ConsentAction, ConsentState, EffectiveState, GrantRole, Role, SessionKind};
 
 // Dates travel as `2025-08-01` in JSON (API answers and audit payloads), whatever serde
 // features other crates switch on for `time`.

@@ -96,6 +96,33 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// The role a grant gives an account; see [`crate::Grant`] for the scope of each.
+    GrantRole {
+        /// Bestuurder/beheerder of a board: every school of the board.
+        BoardAdmin => "board_admin",
+        /// Schoolleiding: administers one school (roster, consent, accounts, protocol).
+        SchoolAdmin => "school_admin",
+        /// Leidinggevende of one school.
+        Leidinggevende => "leidinggevende",
+        Employee => "employee",
+        /// Ouder/verzorger: a parent on the school's roster.
+        Guardian => "guardian",
+        /// A pupil on the school's roster.
+        Pupil => "pupil",
+    }
+);
+
+text_enum!(
+    /// What a session is.
+    SessionKind {
+        /// A browser session (cookie), with a CSRF token.
+        Browser => "browser",
+        /// A named bearer token for the API.
+        ApiToken => "api_token",
+    }
+);
+
 impl ConsentAction {
     /// The state a decision of this kind leaves.
     pub fn resulting_state(self) -> ConsentState {

@@ -69,7 +69,7 @@ fn assert_conflict<T: std::fmt::Debug>(r: Result<T>) -> String {
 
 async fn migrations_apply(db: Db) {
     db.store.ping().await.unwrap();
-    assert_eq!(db.raw_i64("SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 1);
+    assert_eq!(db.raw_i64("SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 2);
     for table in [
         "boards",
         "schools",
@@ -79,6 +79,13 @@ async fn migrations_apply(db: Db) {
         "consent_changes",
         "consent_current",
         "audit_log",
+        "accounts",
+        "grants",
+        "sessions",
+        "oidc_identities",
+        "checks",
+        "retention_policies",
+        "board_audit_log",
     ] {
         assert_eq!(db.raw_i64(&format!("SELECT COUNT(*) FROM {table}")).await, 0, "{table}");
     }
@@ -86,7 +93,7 @@ async fn migrations_apply(db: Db) {
     let again = Store::open(&db.url).await.unwrap();
     again.ping().await.unwrap();
     again.close().await;
-    assert_eq!(db.raw_i64("SELECT COUNT(*) FROM _sqlx_migrations").await, 1);
+    assert_eq!(db.raw_i64("SELECT COUNT(*) FROM _sqlx_migrations").await, 2);
     if db.backend() == Backend::Sqlite {
         // WAL is a property of the file, so a fresh connection sees it.
         assert_eq!(db.raw_rows("PRAGMA journal_mode").await, vec![vec!["wal".to_string()]]);

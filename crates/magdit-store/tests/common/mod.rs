@@ -120,7 +120,7 @@ async fn create(backend: Backend) -> (Db, Place) {
             // A nested path that does not exist yet: opening must create it.
             let url = format!("sqlite://{}/data/magdit.db", dir.display());
             let store = Store::open(&url).await.unwrap_or_else(|e| panic!("opening {url}: {e}"));
-            (Db { store, url }, Place::Dir(dir))
+            (Db { store: cheap(store), url }, Place::Dir(dir))
         }
         Backend::Postgres => {
             let admin_url = pg_server();
@@ -140,9 +140,15 @@ async fn create(backend: Backend) -> (Db, Place) {
             admin.close().await.ok();
             let url = with_database(&admin_url, &name);
             let store = Store::open(&url).await.unwrap_or_else(|e| panic!("opening {url}: {e}"));
-            (Db { store, url }, Place::Database { admin_url, name })
+            (Db { store: cheap(store), url }, Place::Database { admin_url, name })
         }
     }
+}
+
+/// The store with cheap password hashing: tests hash many passwords, and the cost does not
+/// change what they prove (a unit test checks the OWASP defaults).
+fn cheap(store: Store) -> Store {
+    store.with_password_hashing(magdit_store::PasswordHashing::new(64, 1, 1).unwrap())
 }
 
 async fn remove(db: Db, place: Place) {

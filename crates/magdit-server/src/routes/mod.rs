@@ -1,0 +1,9 @@
+//! One module per resource of `/api/v1`.
+
+pub mod check;
+pub mod consent;
+pub mod health;
+pub mod import;
+pub mod people;
+pub mod protocols;
+pub mod schools;

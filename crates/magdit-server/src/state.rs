@@ -1,0 +1,64 @@
+//! What every handler shares: the store, the engine, the roster cache, metrics, settings.
+
+use std::sync::Arc;
+
+use magdit_engine::Engine;
+use magdit_store::{School, Store};
+use time::OffsetDateTime;
+use tokio::task::JoinHandle;
+
+use crate::auth::LoginLimiter;
+use crate::checks_log::ChecksLog;
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::problem::Problem;
+use crate::roster_cache::RosterCache;
+
+/// Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub engine: Arc<Engine>,
+    pub rosters: Arc<RosterCache>,
+    pub metrics: Arc<Metrics>,
+    pub checks: Arc<ChecksLog>,
+    pub logins: Arc<LoginLimiter>,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// The state, and the task that writes stored checks; it ends once every clone of the
+    /// state is dropped.
+    pub fn start(store: Store, engine: Engine, config: Config) -> (AppState, JoinHandle<()>) {
+        let metrics = Metrics::new();
+        let (checks, writer) = ChecksLog::start(store.clone(), metrics.dropped_checks());
+        let state = AppState {
+            store,
+            engine: Arc::new(engine),
+            rosters: Arc::new(RosterCache::default()),
+            metrics: Arc::new(metrics),
+            checks: Arc::new(checks),
+            logins: Arc::new(LoginLimiter::new()),
+            config: Arc::new(config),
+        };
+        (state, writer)
+    }
+
+    /// A list's page size: `asked`, or 100, within the configured maximum.
+    pub fn page_limit(&self, asked: Option<u32>) -> Result<u32, Problem> {
+        let max = self.config.limits.page_size_max.min(magdit_store::roster::MAX_PAGE);
+        match asked {
+            None => Ok(100.min(max)),
+            Some(n) if (1..=max).contains(&n) => Ok(n),
+            Some(n) => Err(Problem::invalid("limit", format!("{n} is not between 1 and {max}"))),
+        }
+    }
+
+    /// Now, as the school's local time: the day decides ages and consent renewal. Dutch
+    /// schools all keep Dutch time (CET/CEST).
+    pub fn school_now(&self, _school: &School) -> OffsetDateTime {
+        let now = OffsetDateTime::now_utc();
+        now.to_offset(crate::clock::amsterdam_offset(now))
+    }
+}
