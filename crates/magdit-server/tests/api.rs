@@ -285,7 +285,25 @@ async fn roster_import_dry_run_then_commit(store: Store) {
     assert!(export.text().await.unwrap().contains("Jesse van den Berg"));
 }
 
+async fn tokens_carry_the_accounts_grants(store: Store) {
+    let app = App::start(store.clone()).await;
+    let seed = seed(&store).await;
+    let (s, t) = app.post("/api/v1/auth/tokens", &seed.teacher.token, json!({"name": "roosterkoppeling", "days": 7})).await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    let token = t["token"].as_str().unwrap();
+    let (_, me) = app.get("/api/v1/me", token).await;
+    assert_eq!(me["grants"], json!([{"role": "employee", "school": seed.school.0}]));
+    let (s, p) = app.post("/api/v1/auth/tokens", &seed.teacher.token, json!({"name": "x", "days": 400})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["field"], "days");
+    let (s, _) = app.call(Method::POST, "/api/v1/auth/logout", Some(token), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app.get("/api/v1/me", token).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "a revoked token no longer works");
+}
+
 magdit_store::on_both_stores!(
+    tokens_carry_the_accounts_grants,
     roster_import_dry_run_then_commit,
     health_metrics_and_openapi,
     check_uses_the_consent_registry,
