@@ -202,6 +202,12 @@ impl Store {
         let mut tx = self.begin().await?;
         let mut stored = Vec::with_capacity(prepared.len());
         for (school, check, p) in prepared {
+            let exists: Option<i64> = sql!(tx.conn(), "finding the school of a check", |c| {
+                sqlx::query_scalar("SELECT id FROM schools WHERE id = $1").bind(school.0).fetch_optional(c).await
+            })?;
+            if exists.is_none() {
+                return Err(Error::not_found("school", school));
+            }
             let disabled: Option<Option<OffsetDateTime>> = sql!(tx.conn(), "checking the account of a check", |c| {
                 sqlx::query_scalar(
                     "SELECT a.disabled_at FROM accounts a WHERE a.id = $1 AND EXISTS (SELECT 1 FROM grants g \

@@ -835,7 +835,6 @@ async fn export_a_person(db: Db) {
         ("account", "create"),
         ("grant", "create"),
         ("account", "link_oidc"),
-        ("check", "create"),
     ] {
         assert!(about.contains(&expected), "{expected:?} missing from {about:?}");
     }
