@@ -34,17 +34,26 @@ impl<'a> Person<'a> {
 }
 
 /// The fingerprints of a name's first and last characters that the name search compares
-/// with the text's words. Computing them costs most of a person's share of a search, so a
-/// caller that checks many texts against one roster keeps them ([`Person::keys`]).
+/// with the text's words, and the shape of the name (where its surname starts, whether its
+/// first name can stand alone). Computing them costs most of a person's share of a search,
+/// so a caller that checks many texts against one roster keeps them ([`Person::keys`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct NameKeys {
+    /// The fingerprint of the first word's start.
     pub(crate) prefix: u32,
+    /// The fingerprint of the last word's end.
     pub(crate) suffix: u32,
+    /// The fingerprint of the surname's first word; meaningless without a surname.
+    pub(crate) surname: u32,
+    /// Index of the surname's first word; 0 for a one-word name.
+    pub(crate) surname_start: u8,
+    /// What kind of name it is (bits private to the name search).
+    pub(crate) shape: u8,
 }
 
 impl NameKeys {
     pub fn of(name: &str) -> Self {
-        NameKeys { prefix: people::prefix_key(name), suffix: people::suffix_key(name) }
+        people::name_keys(name)
     }
 }
 

@@ -12,7 +12,7 @@ mod unlisted;
 
 use crate::{Analysis, Person, PersonMention, Span};
 
-pub(crate) use text::{prefix_key, suffix_key};
+pub(crate) use listed::name_keys;
 
 pub(crate) fn find(text: &str, people: &[Person<'_>], actor: Option<usize>, out: &mut Analysis) {
     let tokens = text::tokenize(text);

@@ -60,6 +60,8 @@ pub fn jsonl(engine: &Engine, path: &Path, lang: Lang) -> ExitCode {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut buf = Vec::new();
+    // One verdict's JSON, reused from line to line.
+    let mut json = Vec::new();
     let mut line_no = 0;
     let mut failures = 0usize;
     loop {
@@ -80,16 +82,19 @@ pub fn jsonl(engine: &Engine, path: &Path, lang: Lang) -> ExitCode {
                 Err(e) => Err(SituationError::new("", format!("the line is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))),
             }
         };
-        let written = match result {
-            Ok(verdict) => serde_json::to_writer(&mut out, &verdict),
+        json.clear();
+        match result {
+            Ok(verdict) => verdict.write_json(&mut json),
             Err(e) => {
                 failures += 1;
                 eprintln!("magdit: line {line_no}: invalid situation: {e}");
                 let message = e.to_string();
-                serde_json::to_writer(&mut out, &LineError { error: ErrorBody { line: line_no, field: &e.field, message: &message } })
+                let error = LineError { error: ErrorBody { line: line_no, field: &e.field, message: &message } };
+                serde_json::to_writer(&mut json, &error).expect("a string-only structure serialises");
             }
-        };
-        if written.is_err() || out.write_all(b"\n").is_err() {
+        }
+        json.push(b'\n');
+        if out.write_all(&json).is_err() {
             // The reader went away (a closed pipe): nothing more to say.
             return ExitCode::SUCCESS;
         }

@@ -4,6 +4,7 @@
 
 mod error;
 mod evaluate;
+mod json;
 mod roster;
 mod sheet;
 mod situation;

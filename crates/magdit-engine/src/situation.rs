@@ -173,13 +173,19 @@ impl Situation {
         if json.trim().is_empty() {
             return Err(SituationError::new("", "the input is empty; expected a JSON object with at least `protocol`, `actor` and `action`"));
         }
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let mut situation: Situation = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let path = if path == "." { String::new() } else { path };
-            SituationError::new(&path, crate::error::explain_json(&inner)).at(inner.line(), inner.column())
-        })?;
+        // Tracking the path to an error slows every valid situation down, so it is done
+        // only when there is an error to report: the second reading fails the same way.
+        let mut situation = match Situation::deserialize(&mut serde_json::Deserializer::from_str(json)) {
+            Ok(situation) => situation,
+            Err(_) => {
+                let de = &mut serde_json::Deserializer::from_str(json);
+                let e = serde_path_to_error::deserialize::<_, Situation>(de).err().expect("the same input fails again");
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let path = if path == "." { String::new() } else { path };
+                return Err(SituationError::new(&path, crate::error::explain_json(&inner)).at(inner.line(), inner.column()));
+            }
+        };
         if situation.protocol.is_empty() {
             match ctx.protocol {
                 Some(p) => situation.protocol = p.to_owned(),

@@ -11,10 +11,10 @@ use super::lists::{
     is_title, is_tussenvoegsel, word_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, TITLE, WEAK_PARTICLE,
 };
 use super::text::{
-    fold_eq, is_word_char, joins_name, only_spaces, prefix_key, strip_possessive_s, suffix_key,
+    char_at, fold_eq, is_word_char, joins_name, only_spaces, prefix_key, strip_possessive_s, suffix_key,
     Token,
 };
-use crate::Person;
+use crate::{NameKeys, Person};
 
 /// A mention found for `person`, before the actor's own are set aside.
 #[derive(Debug, Clone, Copy)]
@@ -31,24 +31,93 @@ pub(crate) fn find(text: &str, tokens: &[Token], people: &[Person<'_>]) -> Vec<F
         return Vec::new();
     }
     let index = WordIndex::new(text, tokens);
+    let mut lone_ok = LoneTokens::new(tokens.len());
     let mut found = Vec::new();
     let mut lone = Vec::new();
     for (p, person) in people.iter().enumerate() {
-        if person.name.is_empty() || !index.may_contain(person.keys) {
+        if person.name.is_empty() || !index.may_contain(person.keys) || !index.has_start(person.keys) {
             continue;
         }
         let m = Matcher {
             text,
             tokens,
             name: person.name,
+            keys: person.keys,
             parts: NameParts::new(person.name),
             person: p,
         };
-        m.full_name_or_first_name(&index, &mut found, &mut lone);
+        m.full_name_or_first_name(&index, &mut lone_ok, &mut found, &mut lone);
         m.surname(&index, &mut found);
     }
     keep_unique_first_names(people, lone, &mut found);
     remove_overlaps(found)
+}
+
+/// The fingerprints and shape of a name, once per person (see [`NameKeys`]).
+pub(crate) fn name_keys(name: &str) -> NameKeys {
+    let parts = NameParts::new(name);
+    let part = |k: usize| &name[parts.parts[k].0..parts.parts[k].1];
+    let mut shape = 0;
+    let mut surname_start = 0;
+    let mut surname = 0;
+    if parts.len > 0 {
+        shape |= HAS_WORDS;
+        let first = part(0);
+        if first.chars().count() >= 2 && !is_tussenvoegsel(first) && !is_title(first) {
+            shape |= FIRST_ALONE;
+        }
+        if word_flags(first) & AMBIGUOUS != 0 {
+            shape |= FIRST_AMBIGUOUS;
+        }
+    }
+    if parts.len >= 2 {
+        // At the first tussenvoegsel after the first name ("Mark |de Boer"), else at the
+        // last word, in both cases taking in a double name joined by a hyphen ("Anna
+        // |Visser-de Jong").
+        let n = parts.len;
+        let mut s = (1..n).find(|&k| is_tussenvoegsel(part(k))).unwrap_or(n - 1);
+        while s > 1 && name[parts.parts[s - 1].1..parts.parts[s].0].contains('-') {
+            s -= 1;
+        }
+        if is_tussenvoegsel(part(s)) {
+            shape |= SURNAME_PARTICLE;
+        }
+        surname_start = s as u8;
+        surname = prefix_key(part(s));
+    }
+    NameKeys { prefix: prefix_key(name), suffix: suffix_key(name), surname, surname_start, shape }
+}
+
+// The bits of `NameKeys::shape`.
+
+/// The name has at least one word.
+const HAS_WORDS: u8 = 1;
+/// The first word can stand alone as a first name (not an initial, not "de" of a name
+/// given surname first, not a title).
+const FIRST_ALONE: u8 = 2;
+/// The first word is also an everyday Dutch word ("Roos").
+const FIRST_AMBIGUOUS: u8 = 4;
+/// The surname starts with a tussenvoegsel ("de Boer").
+const SURNAME_PARTICLE: u8 = 8;
+
+/// Per token, whether a first name there may stand alone (see
+/// [`Matcher::followed_by_other_surname`]); people who share a first name ask about the
+/// same tokens, so each is worked out once.
+struct LoneTokens(Vec<u8>);
+
+impl LoneTokens {
+    const UNKNOWN: u8 = 2;
+
+    fn new(tokens: usize) -> Self {
+        LoneTokens(vec![Self::UNKNOWN; tokens])
+    }
+
+    fn get(&mut self, i: usize, compute: impl FnOnce() -> bool) -> bool {
+        if self.0[i] == Self::UNKNOWN {
+            self.0[i] = u8::from(compute());
+        }
+        self.0[i] == 1
+    }
 }
 
 const BITS: u32 = 13;
@@ -117,13 +186,19 @@ impl WordIndex {
     }
 
     /// Whether the name's first or last word may be among the text's words.
-    fn may_contain(&self, keys: crate::NameKeys) -> bool {
+    fn may_contain(&self, keys: NameKeys) -> bool {
         self.starts.contains(keys.prefix) || self.ends.contains(keys.suffix)
     }
 
-    /// The indices of the words that start like `word`.
-    fn words_like(&self, word: &str) -> impl Iterator<Item = usize> + '_ {
-        let key = prefix_key(word);
+    /// Whether a word starts like the name's first word or its surname: the fingerprint
+    /// sets only say "maybe", and the name's parts are worth reading only then.
+    fn has_start(&self, keys: NameKeys) -> bool {
+        self.words_like(keys.prefix).next().is_some()
+            || keys.surname_start != 0 && self.words_like(keys.surname).next().is_some()
+    }
+
+    /// The indices of the words whose start has the fingerprint `key`.
+    fn words_like(&self, key: u32) -> impl Iterator<Item = usize> + '_ {
         let mut next = self.heads[self.slot(key)];
         std::iter::from_fn(move || {
             while next != 0 {
@@ -150,25 +225,31 @@ impl NameParts {
             parts: [(0, 0); 8],
             len: 0,
         };
-        let mut start = None;
-        let push = |np: &mut NameParts, s: usize, e: usize| {
-            if np.len < np.parts.len() {
-                np.parts[np.len] = (s, e);
-                np.len += 1;
+        let b = name.as_bytes();
+        // Whether the character at `i` is a letter or digit, and its length; ASCII bytes
+        // are whole characters, the rest is decoded.
+        let at = |i: usize| {
+            if b[i] < 0x80 {
+                (b[i].is_ascii_alphanumeric(), 1)
+            } else {
+                let (c, len) = char_at(name, i);
+                (is_word_char(c), len)
             }
         };
-        for (i, c) in name.char_indices() {
-            match (is_word_char(c), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    push(&mut np, s, i);
-                    start = None;
-                }
-                _ => {}
+        let mut i = 0;
+        while np.len < np.parts.len() {
+            while i < b.len() && !at(i).0 {
+                i += at(i).1;
             }
-        }
-        if let Some(s) = start {
-            push(&mut np, s, name.len());
+            if i == b.len() {
+                break;
+            }
+            let start = i;
+            while i < b.len() && at(i).0 {
+                i += at(i).1;
+            }
+            np.parts[np.len] = (start, i);
+            np.len += 1;
         }
         np
     }
@@ -183,6 +264,7 @@ struct Matcher<'a> {
     text: &'a str,
     tokens: &'a [Token],
     name: &'a str,
+    keys: NameKeys,
     parts: NameParts,
     person: usize,
 }
@@ -194,42 +276,12 @@ struct Lone {
 }
 
 impl Matcher<'_> {
-    fn part(&self, k: usize) -> &str {
-        let (s, e) = self.parts.parts[k];
-        &self.name[s..e]
-    }
-
     fn found(&self, start: usize, end: usize) -> Found {
         Found {
             start,
             end,
             person: self.person,
         }
-    }
-
-    /// Where the surname starts: at the first tussenvoegsel after the first name ("Mark |de
-    /// Boer"), else at the last word, in both cases taking in a double name joined by a
-    /// hyphen ("Anna |Visser-de Jong"). `None` for one-word names.
-    fn surname_start(&self) -> Option<usize> {
-        let n = self.parts.len;
-        if n < 2 {
-            return None;
-        }
-        let mut s = (1..n)
-            .find(|&k| is_tussenvoegsel(self.part(k)))
-            .unwrap_or(n - 1);
-        while s > 1 && self.name[self.parts.parts[s - 1].1..self.parts.parts[s].0].contains('-') {
-            s -= 1;
-        }
-        Some(s)
-    }
-
-    /// The first word, if it can stand alone as a first name (not an initial, not "de" of
-    /// a name given surname first).
-    fn first_name(&self) -> Option<&str> {
-        let first = self.part(0);
-        let ok = first.chars().count() >= 2 && !is_tussenvoegsel(first) && !is_title(first);
-        ok.then_some(first)
     }
 
     /// Matches the name parts against consecutive tokens from `tokens[i]`; the last part
@@ -260,30 +312,33 @@ impl Matcher<'_> {
     fn full_name_or_first_name(
         &self,
         index: &WordIndex,
+        lone_ok: &mut LoneTokens,
         found: &mut Vec<Found>,
         lone: &mut Vec<Lone>,
     ) {
-        if self.parts.len == 0 {
+        let shape = self.keys.shape;
+        if shape & HAS_WORDS == 0 {
             return;
         }
-        let lone_name = self.first_name();
-        for i in index.words_like(self.part(0)) {
+        for i in index.words_like(self.keys.prefix) {
             if self.parts.len >= 2 {
                 if let Some(end) = self.match_parts(i, self.parts.all()) {
                     found.push(self.found(self.tokens[i].start, end));
                     continue;
                 }
             }
-            let Some(first) = lone_name else { continue };
+            if shape & FIRST_ALONE == 0 {
+                continue;
+            }
             let Some(end) = self.match_parts(i, &self.parts.parts[..1]) else {
                 continue;
             };
             let t = &self.tokens[i];
             // "de roos" is a flower; "Roos" may be the pupil.
-            if !t.capitalised() && word_flags(first) & AMBIGUOUS != 0 {
+            if !t.capitalised() && shape & FIRST_AMBIGUOUS != 0 {
                 continue;
             }
-            if !self.followed_by_other_surname(i) {
+            if lone_ok.get(i, || !self.followed_by_other_surname(i)) {
                 lone.push(Lone {
                     token: i,
                     found: self.found(t.start, end),
@@ -312,13 +367,14 @@ impl Matcher<'_> {
     /// "meneer De Boer", "mevrouw Van den Berg", "meester Jansen", or a surname with its
     /// tussenvoegsel and a capital ("De Boer", "de Vries"): enough to name the person.
     fn surname(&self, index: &WordIndex, found: &mut Vec<Found>) {
-        let Some(s) = self.surname_start() else {
+        let s = usize::from(self.keys.surname_start);
+        if s == 0 {
             return;
-        };
+        }
         let surname = &self.parts.all()[s..];
-        let has_particle = is_tussenvoegsel(self.part(s));
+        let has_particle = self.keys.shape & SURNAME_PARTICLE != 0;
         let tokens = self.tokens;
-        for i in index.words_like(self.part(s)) {
+        for i in index.words_like(self.keys.surname) {
             let Some(end) = self.match_parts(i, surname) else {
                 continue;
             };

@@ -269,7 +269,7 @@ fn suffix_key_slow(s: &str) -> u32 {
 /// The character at byte `i` (a char boundary) and its length. Two-byte characters (all
 /// Latin letters with diacritics) are decoded by hand, the rest by the standard library.
 #[inline]
-fn char_at(s: &str, i: usize) -> (char, usize) {
+pub(crate) fn char_at(s: &str, i: usize) -> (char, usize) {
     let b = s.as_bytes();
     let c0 = b[i];
     if c0 < 0x80 {
@@ -289,8 +289,12 @@ fn char_at(s: &str, i: usize) -> (char, usize) {
 
 /// Case- and accent-insensitive equality.
 pub(crate) fn fold_eq(a: &str, b: &str) -> bool {
+    // The same bytes but for ASCII case fold the same; ASCII that differs otherwise does not.
+    if a.len() == b.len() && a.eq_ignore_ascii_case(b) {
+        return true;
+    }
     if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
+        return false;
     }
     a.chars().map(fold).eq(b.chars().map(fold))
 }
