@@ -83,15 +83,19 @@ pub fn jsonl(engine: &Engine, path: &Path, lang: Lang) -> ExitCode {
             }
         };
         json.clear();
-        match result {
-            Ok(verdict) => verdict.write_json(&mut json),
+        // Into one reused buffer: no allocation per line for the output.
+        let written = match result {
+            Ok(verdict) => serde_json::to_writer(&mut json, &verdict),
             Err(e) => {
                 failures += 1;
                 eprintln!("magdit: line {line_no}: invalid situation: {e}");
                 let message = e.to_string();
-                let error = LineError { error: ErrorBody { line: line_no, field: &e.field, message: &message } };
-                serde_json::to_writer(&mut json, &error).expect("a string-only structure serialises");
+                serde_json::to_writer(&mut json, &LineError { error: ErrorBody { line: line_no, field: &e.field, message: &message } })
             }
+        };
+        if let Err(e) = written {
+            eprintln!("magdit: line {line_no}: cannot write the verdict: {e}");
+            return ExitCode::FAILURE;
         }
         json.push(b'\n');
         if out.write_all(&json).is_err() {

@@ -9,7 +9,8 @@ use magdit_server::Config;
 use magdit_store::{
     Actor, Apply, Channel, ConsentAction, Decision, Grant, NewAccount, NewSchool, PersonInput, RenewalPolicy, Role, Store,
 };
-use time::{Date, Duration, OffsetDateTime};
+use magdit_store::consent::rules;
+use time::{Duration, OffsetDateTime};
 
 fn config(file: Option<&Path>) -> Result<Config, ExitCode> {
     Config::load(file).map_err(|e| {
@@ -152,8 +153,7 @@ async fn load_demo(store: &Store, pupils: usize, password: &str) -> magdit_store
     for i in 0..pupils {
         let (pupil, parent) = (ids[2 * i], ids[2 * i + 1]);
         store.link_guardian(school.id, parent, pupil, &system).await?;
-        let dob: Date = rows[2 * i].date_of_birth.unwrap_or(today);
-        let adult = (today - dob).whole_days() >= 16 * 365 + 4;
+        let decides_self = rules::decider(rows[2 * i].date_of_birth, today) == rules::Who::Pupil;
         for (k, purpose) in PURPOSES.iter().enumerate() {
             // About 70% given, 20% refused, 10% never answered (unknown).
             let action = match (i * 7 + k * 3) % 10 {
@@ -161,7 +161,7 @@ async fn load_demo(store: &Store, pupils: usize, password: &str) -> magdit_store
                 7 | 8 => ConsentAction::Refuse,
                 _ => continue,
             };
-            let decided_by = if adult { pupil } else { parent };
+            let decided_by = if decides_self { pupil } else { parent };
             let decision = Decision { pupil, purpose: (*purpose).into(), action, decided_by: Some(decided_by), channel: Channel::Paper, decided_at: None };
             store.record_consent(school.id, &decision, &system).await?;
         }

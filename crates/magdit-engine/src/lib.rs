@@ -4,7 +4,6 @@
 
 mod error;
 mod evaluate;
-mod json;
 mod roster;
 mod sheet;
 mod situation;

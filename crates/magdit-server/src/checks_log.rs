@@ -26,12 +26,12 @@ const BATCH: usize = 1_000;
 pub struct CheckRecord(SchoolId, NewCheck);
 
 impl CheckRecord {
-    pub fn new(ctx: &InSchool, verdict: &Verdict, saved_situation: Option<String>) -> CheckRecord {
+    /// `saved`: the situation as sent and its text, when the user asked to keep them.
+    pub fn new(ctx: &InSchool, verdict: &Verdict, saved: Option<(String, Option<String>)>) -> CheckRecord {
         let mut facts = serde_json::to_value(&verdict.facts).unwrap_or(Value::Null);
         strip_fragments(&mut facts);
-        let post_text = saved_situation.as_deref().and_then(|s| {
-            serde_json::from_str::<Value>(s).ok()?.pointer("/content/text")?.as_str().map(str::to_owned)
-        });
+        let save = saved.is_some();
+        let (situation, post_text) = saved.map_or((None, None), |(s, t)| (Some(s), t));
         CheckRecord(
             ctx.access.school,
             NewCheck {
@@ -41,9 +41,9 @@ impl CheckRecord {
                 outcome: verdict.verdict.as_str().to_owned(),
                 verdict: serde_json::to_string(&verdict.findings).unwrap_or_default(),
                 facts: facts.to_string(),
-                save: saved_situation.is_some(),
+                save,
                 text: post_text,
-                situation: saved_situation,
+                situation,
             },
         )
     }

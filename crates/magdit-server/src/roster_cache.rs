@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use magdit_engine::{ConsentRecord, PersonEntry, Roster};
 use magdit_protocol::{Consent, Role as ProtocolRole};
-use magdit_store::{EffectiveState, PeopleFilter, Person, PersonId, Role, School, SchoolId, Store};
+use magdit_store::{EffectiveState, PeopleFilter, PersonId, Role, School, SchoolId, Store};
 use time::{Date, OffsetDateTime};
 
 #[derive(Default)]
@@ -46,16 +46,7 @@ impl RosterCache {
 }
 
 async fn load(store: &Store, school: SchoolId, now: OffsetDateTime) -> magdit_store::Result<Roster> {
-    let mut people: Vec<Person> = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = store.people(school, &PeopleFilter::default(), magdit_store::roster::MAX_PAGE, cursor.as_ref()).await?;
-        people.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let people = store.all_people(school, &PeopleFilter::default()).await?;
     let pupils: Vec<PersonId> = people.iter().filter(|p| p.role == Role::Pupil).map(|p| p.id).collect();
     let mut consent: HashMap<PersonId, ConsentRecord> = HashMap::with_capacity(pupils.len());
     if !pupils.is_empty() {

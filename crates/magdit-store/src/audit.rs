@@ -92,7 +92,7 @@ pub struct AuditEntry {
     pub at: OffsetDateTime,
     pub actor: String,
     /// What kind of thing changed: `school`, `person`, `guardian_link`, `consent`, `purpose`,
-    /// `account`, `grant`, `check`, `retention`, `audit`.
+    /// `account`, `grant`, `retention`, `audit`.
     pub entity: String,
     /// Which one, e.g. a person id, or `pupil_id/purpose` for consent.
     pub entity_id: String,

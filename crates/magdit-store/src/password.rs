@@ -139,7 +139,8 @@ pub(crate) fn token_digest(token: &str) -> String {
 }
 
 /// Compares two strings in time that depends on their lengths only.
-pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+/// Whether `a` equals `b`, in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;

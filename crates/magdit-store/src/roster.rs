@@ -304,6 +304,21 @@ impl Store {
         Ok(Page { items, next })
     }
 
+    /// Every person of `school` matching `filter`, ordered by name: [`Store::people`] page by
+    /// page, for the lists that need all of them (a class, the roster a check uses).
+    pub async fn all_people(&self, school: SchoolId, filter: &PeopleFilter) -> Result<Vec<Person>> {
+        let mut all = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self.people(school, filter, MAX_PAGE, cursor.as_ref()).await?;
+            all.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
     /// Links guardian `guardian` (a parent) to pupil `pupil`, both of `school`. Linking twice
     /// is not an error; returns whether a new link was made.
     pub async fn link_guardian(

@@ -10,6 +10,10 @@
 //! async fn imports(store: magdit_store::Store) { /* … */ }
 //! magdit_store::on_both_stores!(imports);
 //! ```
+//!
+//! Test stores hash passwords cheaply: tests hash many, and the cost does not change what they
+//! prove (a unit test pins the OWASP defaults). [`run_db`] also hands over the database URL,
+//! for tests that reach past the store (tampering, schema comparison).
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -18,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use sqlx::Connection;
 
 use crate::db::redact_url;
-use crate::{Backend, Store};
+use crate::{Backend, PasswordHashing, Store};
 
 /// The test server when `MAGDIT_TEST_DATABASE_URL` is not set.
 pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -42,7 +46,7 @@ fn unique() -> String {
 }
 
 /// `url` with its database replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
+pub fn with_database(url: &str, name: &str) -> String {
     let authority = url.find("://").map_or(0, |i| i + 3);
     let (base, query) = match url.find('?') {
         Some(q) => (&url[..q], &url[q..]),
@@ -52,13 +56,19 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{}/{name}{query}", &base[..end])
 }
 
-async fn create(backend: Backend) -> (Store, Place) {
-    match backend {
+/// A fresh test store and the URL of its database.
+#[derive(Clone, Debug)]
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+}
+
+async fn create(backend: Backend) -> (TestDb, Place) {
+    let (url, place) = match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("magdit-test-{}", unique()));
-            let url = format!("sqlite://{}/magdit.db", dir.display());
-            let store = Store::open(&url).await.unwrap_or_else(|e| panic!("opening {url}: {e}"));
-            (store, Place::Dir(dir))
+            // A nested path that does not exist yet: opening must create it.
+            (format!("sqlite://{}/data/magdit.db", dir.display()), Place::Dir(dir))
         }
         Backend::Postgres => {
             let admin_url = pg_server();
@@ -76,15 +86,16 @@ async fn create(backend: Backend) -> (Store, Place) {
                 .await
                 .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
             admin.close().await.ok();
-            let url = with_database(&admin_url, &name);
-            let store = Store::open(&url).await.unwrap_or_else(|e| panic!("opening {}: {e}", redact_url(&url)));
-            (store, Place::Database { admin_url, name })
+            (with_database(&admin_url, &name), Place::Database { admin_url, name })
         }
-    }
+    };
+    let store = Store::open(&url).await.unwrap_or_else(|e| panic!("opening {}: {e}", redact_url(&url)));
+    let cheap = PasswordHashing::new(64, 1, 1).unwrap_or_else(|e| panic!("test password hashing: {e}"));
+    (TestDb { store: store.with_password_hashing(cheap), url }, place)
 }
 
-async fn remove(store: Store, place: Place) {
-    store.close().await;
+async fn remove(db: TestDb, place: Place) {
+    db.store.close().await;
     match place {
         Place::Dir(dir) => {
             std::fs::remove_dir_all(&dir).ok();
@@ -106,10 +117,19 @@ where
     F: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let (store, place) = create(backend).await;
+    run_db(backend, |db: TestDb| test(db.store)).await
+}
+
+/// [`run`], handing the test the database URL as well.
+pub async fn run_db<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let (db, place) = create(backend).await;
     // A spawned task turns the test's panic into a JoinError, so cleanup still runs.
-    let outcome = tokio::spawn(test(store.clone())).await;
-    remove(store, place).await;
+    let outcome = tokio::spawn(test(db.clone())).await;
+    remove(db, place).await;
     if let Err(e) = outcome {
         match e.try_into_panic() {
             Ok(panic) => std::panic::resume_unwind(panic),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use magdit_store::{Backend, Error, Store};
+use magdit_store::{testing, Backend, Error, Store};
 
 /// Tables, columns, nullability and indexes, sorted (the two stores order text differently).
 async fn shape(db: &common::Db) -> (Vec<Vec<String>>, Vec<String>) {
@@ -52,7 +52,7 @@ async fn opening_names_what_is_wrong() {
         }
     }
     // A database that does not exist on a reachable server.
-    let url = common::with_database(&common::pg_server(), "magdit_no_such_database");
+    let url = testing::with_database(&testing::pg_server(), "magdit_no_such_database");
     match Store::open(&url).await {
         Err(e @ Error::Connect { .. }) => assert!(e.to_string().contains("magdit_no_such_database"), "{e}"),
         other => panic!("expected a Connect error, got {other:?}"),
@@ -72,12 +72,12 @@ async fn opening_names_what_is_wrong() {
 #[test]
 fn test_urls_name_their_database() {
     assert_eq!(
-        common::with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        testing::with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
         "postgres://postgres@127.0.0.1:5432/t1"
     );
     assert_eq!(
-        common::with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
+        testing::with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
         "postgres://u:p@h/t2?sslmode=disable"
     );
-    assert_eq!(common::with_database("postgres://h:5432", "t3"), "postgres://h:5432/t3");
+    assert_eq!(testing::with_database("postgres://h:5432", "t3"), "postgres://h:5432/t3");
 }

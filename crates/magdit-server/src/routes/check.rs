@@ -76,7 +76,7 @@ pub async fn check(
     };
     let verdict = state.engine.check_in(&situation, Some(&roster), lang)?;
     state.metrics.count_check(verdict.verdict.as_str());
-    let saved = q.save.then(|| json.to_owned());
+    let saved = q.save.then(|| (json.to_owned(), situation.content.text.clone()));
     state.checks.record(CheckRecord::new(&ctx, &verdict, saved));
     Ok(Json(verdict))
 }

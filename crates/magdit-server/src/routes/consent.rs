@@ -219,16 +219,7 @@ pub async fn class(State(state): State<AppState>, ctx: InSchool, Query(q): Query
     }
     let school = ctx.access.school;
     let filter = PeopleFilter { group: Some(q.group), role: Some(Role::Pupil), name: None };
-    let mut pupils = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = state.store.people(school, &filter, magdit_store::roster::MAX_PAGE, cursor.as_ref()).await?;
-        pupils.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let pupils = state.store.all_people(school, &filter).await?;
     let ids: Vec<PersonId> = pupils.iter().map(|p| p.id).collect();
     let now = state.school_now(&ctx.school);
     let mut rows: Vec<ClassRow> = pupils

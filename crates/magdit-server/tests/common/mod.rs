@@ -7,7 +7,7 @@
 use magdit_engine::Engine;
 use magdit_server::{app, AppState, Config};
 use magdit_store::{
-    Actor, Apply, Grant, NewAccount, NewSchool, NewSession, PasswordHashing, PersonId, PersonInput, RenewalPolicy, Role,
+    Actor, Apply, Grant, NewAccount, NewSchool, NewSession, PersonId, PersonInput, RenewalPolicy, Role,
     SchoolId, SessionPolicy, Store,
 };
 use reqwest::{Method, StatusCode};
@@ -24,7 +24,6 @@ pub struct App {
 
 impl App {
     pub async fn start(store: Store) -> App {
-        let store = store.with_password_hashing(PasswordHashing::new(256, 1, 1).expect("cheap test hashing"));
         let config = Config { sessions: magdit_server::config::Sessions { secure_cookie: false, ..Default::default() }, ..Config::default() };
         let (state, _writer) = AppState::start(store.clone(), Engine::builtin(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");

@@ -1,22 +1,14 @@
-//! Test harness: every store test runs once on SQLite (a file in a fresh temporary directory)
-//! and once on PostgreSQL (a fresh database on the test server, dropped afterwards).
-//!
-//! The PostgreSQL server is `postgres://postgres@127.0.0.1:5432` (trust auth), or the one in
-//! `MAGDIT_TEST_DATABASE_URL`. Its tests never skip: a server that is down fails them, with a
-//! message that says so, because CI has the server and a skipped test proves nothing.
+//! Test harness: every store test runs once on SQLite and once on PostgreSQL, through
+//! `magdit_store::testing` (which other crates' tests use too), plus raw database access to
+//! tamper with, and fixtures.
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 use std::future::Future;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use magdit_store::testing::{self, TestDb};
 use magdit_store::{Actor, Backend, BoardId, NewSchool, RenewalPolicy, SchoolId, Store};
 use sqlx::Connection;
-
-pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// A store under test and how to reach its database directly (to tamper with it).
 #[derive(Clone, Debug)]
@@ -87,103 +79,13 @@ impl Db {
     }
 }
 
-/// Where a test database lives, to remove it afterwards.
-enum Place {
-    Dir(PathBuf),
-    Database { admin_url: String, name: String },
-}
-
-fn unique() -> String {
-    format!("{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst))
-}
-
-/// The PostgreSQL server's URL.
-pub fn pg_server() -> String {
-    std::env::var("MAGDIT_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_PG.to_string())
-}
-
-/// `url` with its database replaced by `name`.
-pub fn with_database(url: &str, name: &str) -> String {
-    let authority = url.find("://").map_or(0, |i| i + 3);
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], &url[q..]),
-        None => (url, ""),
-    };
-    let end = base[authority..].find('/').map_or(base.len(), |i| authority + i);
-    format!("{}/{name}{query}", &base[..end])
-}
-
-async fn create(backend: Backend) -> (Db, Place) {
-    match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("magdit-store-test-{}", unique()));
-            // A nested path that does not exist yet: opening must create it.
-            let url = format!("sqlite://{}/data/magdit.db", dir.display());
-            let store = Store::open(&url).await.unwrap_or_else(|e| panic!("opening {url}: {e}"));
-            (Db { store: cheap(store), url }, Place::Dir(dir))
-        }
-        Backend::Postgres => {
-            let admin_url = pg_server();
-            let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-                panic!(
-                    "the PostgreSQL test server at {} is not reachable: {e}\n\
-                     Start it (CI has one on 127.0.0.1:5432), or point MAGDIT_TEST_DATABASE_URL at one. \
-                     PostgreSQL tests are never skipped.",
-                    magdit_store::db::redact_url(&admin_url)
-                )
-            });
-            let name = format!("magdit_test_{}", unique());
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .await
-                .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
-            admin.close().await.ok();
-            let url = with_database(&admin_url, &name);
-            let store = Store::open(&url).await.unwrap_or_else(|e| panic!("opening {url}: {e}"));
-            (Db { store: cheap(store), url }, Place::Database { admin_url, name })
-        }
-    }
-}
-
-/// The store with cheap password hashing: tests hash many passwords, and the cost does not
-/// change what they prove (a unit test checks the OWASP defaults).
-fn cheap(store: Store) -> Store {
-    store.with_password_hashing(magdit_store::PasswordHashing::new(64, 1, 1).unwrap())
-}
-
-async fn remove(db: Db, place: Place) {
-    db.store.close().await;
-    match place {
-        Place::Dir(dir) => {
-            std::fs::remove_dir_all(&dir).ok();
-        }
-        Place::Database { admin_url, name } => {
-            if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                // FORCE: a connection the test leaked must not keep the database alive.
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.ok();
-                admin.close().await.ok();
-            }
-        }
-    }
-}
-
-/// Runs `test` against a fresh store of `backend`, removes the store whether the test passed
-/// or panicked, then reports the test's panic.
+/// Runs `test` against a fresh store of `backend` (see `magdit_store::testing`).
 pub async fn run<F, Fut>(backend: Backend, test: F)
 where
     F: FnOnce(Db) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let (db, place) = create(backend).await;
-    // A spawned task turns the test's panic into a JoinError, so cleanup still runs.
-    let outcome = tokio::spawn(test(db.clone())).await;
-    remove(db, place).await;
-    if let Err(e) = outcome {
-        match e.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(e) => panic!("test task failed: {e}"),
-        }
-    }
+    testing::run_db(backend, |t: TestDb| test(Db { store: t.store, url: t.url })).await
 }
 
 /// Stamps out one `#[tokio::test]` per backend for each named `async fn(Db)`.
