@@ -83,11 +83,10 @@ impl Chain {
     }
 }
 
-/// One entry of a school's audit log.
+/// What every entry of an audit chain records, school or board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    pub school: SchoolId,
-    /// 1, 2, 3, … within the school, without gaps.
+pub struct AuditRecord {
+    /// 1, 2, 3, … within the chain, without gaps.
     pub seq: i64,
     pub at: OffsetDateTime,
     pub actor: String,
@@ -109,95 +108,56 @@ pub struct AuditEntry {
     pub redacted_at: Option<OffsetDateTime>,
 }
 
-/// One entry of a board's audit log: the fields of [`AuditEntry`], for a board.
+/// One entry of a school's audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub school: SchoolId,
+    #[serde(flatten)]
+    pub record: AuditRecord,
+}
+
+/// One entry of a board's audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BoardAuditEntry {
     pub board: BoardId,
-    pub seq: i64,
-    pub at: OffsetDateTime,
-    pub actor: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub action: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub payload_sha256: String,
-    pub prev_hash: String,
-    pub hash: String,
-    pub redacted_at: Option<OffsetDateTime>,
+    #[serde(flatten)]
+    pub record: AuditRecord,
 }
 
 /// An entry of either kind of chain as stored; `key` is the school or board id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Raw {
     pub key: i64,
-    pub seq: i64,
-    pub at: OffsetDateTime,
-    pub actor: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub action: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub payload_sha256: String,
-    pub prev_hash: String,
-    pub hash: String,
-    pub redacted_at: Option<OffsetDateTime>,
+    pub record: AuditRecord,
 }
 
 from_row!(Raw, |row| Ok(Raw {
     key: row.try_get("chain_key")?,
-    seq: row.try_get("seq")?,
-    at: row.try_get("at")?,
-    actor: row.try_get("actor")?,
-    entity: row.try_get("entity")?,
-    entity_id: row.try_get("entity_id")?,
-    action: row.try_get("action")?,
-    before: row.try_get("before_json")?,
-    after: row.try_get("after_json")?,
-    payload_sha256: row.try_get("payload_sha256")?,
-    prev_hash: row.try_get("prev_hash")?,
-    hash: row.try_get("hash")?,
-    redacted_at: row.try_get("redacted_at")?,
+    record: AuditRecord {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        action: row.try_get("action")?,
+        before: row.try_get("before_json")?,
+        after: row.try_get("after_json")?,
+        payload_sha256: row.try_get("payload_sha256")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+        redacted_at: row.try_get("redacted_at")?,
+    },
 }));
 
 impl From<Raw> for AuditEntry {
     fn from(r: Raw) -> AuditEntry {
-        AuditEntry {
-            school: SchoolId(r.key),
-            seq: r.seq,
-            at: r.at,
-            actor: r.actor,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            action: r.action,
-            before: r.before,
-            after: r.after,
-            payload_sha256: r.payload_sha256,
-            prev_hash: r.prev_hash,
-            hash: r.hash,
-            redacted_at: r.redacted_at,
-        }
+        AuditEntry { school: SchoolId(r.key), record: r.record }
     }
 }
 
 impl From<Raw> for BoardAuditEntry {
     fn from(r: Raw) -> BoardAuditEntry {
-        BoardAuditEntry {
-            board: BoardId(r.key),
-            seq: r.seq,
-            at: r.at,
-            actor: r.actor,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            action: r.action,
-            before: r.before,
-            after: r.after,
-            payload_sha256: r.payload_sha256,
-            prev_hash: r.prev_hash,
-            hash: r.hash,
-            redacted_at: r.redacted_at,
-        }
+        BoardAuditEntry { board: BoardId(r.key), record: r.record }
     }
 }
 
@@ -312,21 +272,23 @@ pub(crate) async fn append_to(tx: &mut Tx, chain: Chain, actor: &Actor, change: 
     let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
     let mut entry = Raw {
         key: chain.key(),
-        seq: prev_seq + 1,
+        record: AuditRecord {
+            seq: prev_seq + 1,
         at: clock::now(),
-        actor: actor.as_str().to_string(),
-        entity: change.entity.to_string(),
-        entity_id: change.entity_id,
-        action: change.action.to_string(),
-        payload_sha256: payload_digest(change.before.as_deref(), change.after.as_deref()),
-        before: change.before,
-        after: change.after,
-        prev_hash,
-        hash: String::new(),
-        redacted_at: None,
+            actor: actor.as_str().to_string(),
+            entity: change.entity.to_string(),
+            entity_id: change.entity_id,
+            action: change.action.to_string(),
+            payload_sha256: payload_digest(change.before.as_deref(), change.after.as_deref()),
+            before: change.before,
+            after: change.after,
+            prev_hash,
+            hash: String::new(),
+            redacted_at: None,
+        },
     };
-    entry.hash = entry_hash(chain, &entry);
-    let e = &entry;
+    entry.record.hash = entry_hash(chain, &entry);
+    let e = &entry.record;
     let insert = format!(
         "INSERT INTO {} ({}, seq, at, actor, entity, entity_id, action, before_json, after_json, \
          payload_sha256, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -337,7 +299,7 @@ pub(crate) async fn append_to(tx: &mut Tx, chain: Chain, actor: &Actor, change: 
         tx.conn(),
         "appending to the audit log",
         sqlx::query(&insert)
-            .bind(e.key)
+            .bind(entry.key)
             .bind(e.seq)
             .bind(e.at)
             .bind(&e.actor)
@@ -525,7 +487,9 @@ impl Store {
             let full = page.len() as i64 == VERIFY_PAGE;
             for entry in page {
                 report.entries += 1;
-                if let Some(reason) = check_entry(chain, &entry, seq, &prev_hash) {
+                let check = check_entry(chain, &entry, seq, &prev_hash);
+                let entry = entry.record;
+                if let Some(reason) = check {
                     report.broken = Some(Broken { seq: entry.seq, reason });
                     return Ok(report);
                 }
@@ -565,7 +529,8 @@ impl Store {
 
 /// Why `entry` does not follow the entry with sequence number `prev_seq` and hash
 /// `prev_hash` in `chain`, if it does not.
-fn check_entry(chain: Chain, entry: &Raw, prev_seq: i64, prev_hash: &str) -> Option<String> {
+fn check_entry(chain: Chain, raw: &Raw, prev_seq: i64, prev_hash: &str) -> Option<String> {
+    let entry = &raw.record;
     if entry.seq != prev_seq + 1 {
         return Some(format!("entry {} follows entry {prev_seq}: entries are missing", entry.seq));
     }
@@ -578,7 +543,7 @@ fn check_entry(chain: Chain, entry: &Raw, prev_seq: i64, prev_hash: &str) -> Opt
     {
         return Some("its before/after payload was changed (payload digest differs)".into());
     }
-    if entry_hash(chain, entry) != entry.hash {
+    if entry_hash(chain, raw) != entry.hash {
         return Some("its recorded fields were changed (hash differs)".into());
     }
     None
@@ -609,12 +574,13 @@ pub(crate) fn payload_digest(before: Option<&str>, after: Option<&str>) -> Strin
 /// sha256(prev_hash || domain tag || canonical entry). For a school chain the tag and the
 /// fields are those of the first version of the store, so entries written before boards had
 /// chains still verify.
-pub(crate) fn entry_hash(chain: Chain, e: &Raw) -> String {
+pub(crate) fn entry_hash(chain: Chain, raw: &Raw) -> String {
+    let e = &raw.record;
     let mut h = Sha256::new();
     h.update(e.prev_hash.as_bytes());
     h.update(chain.tag());
     for part in [
-        e.key.to_string().as_str(),
+        raw.key.to_string().as_str(),
         e.seq.to_string().as_str(),
         clock::canonical(e.at).as_str(),
         &e.actor,
@@ -650,20 +616,22 @@ mod tests {
     fn entry() -> Raw {
         let mut e = Raw {
             key: 1,
-            seq: 1,
-            at: datetime!(2025-08-01 09:30:00 UTC),
-            actor: "account:1".into(),
-            entity: "person".into(),
-            entity_id: "7".into(),
-            action: "create".into(),
-            before: None,
-            after: Some(r#"{"name":"Daan"}"#.into()),
-            payload_sha256: payload_digest(None, Some(r#"{"name":"Daan"}"#)),
-            prev_hash: GENESIS.into(),
-            hash: String::new(),
-            redacted_at: None,
+            record: AuditRecord {
+                seq: 1,
+                at: datetime!(2025-08-01 09:30:00 UTC),
+                actor: "account:1".into(),
+                entity: "person".into(),
+                entity_id: "7".into(),
+                action: "create".into(),
+                before: None,
+                after: Some(r#"{"name":"Daan"}"#.into()),
+                payload_sha256: payload_digest(None, Some(r#"{"name":"Daan"}"#)),
+                prev_hash: GENESIS.into(),
+                hash: String::new(),
+                redacted_at: None,
+            },
         };
-        e.hash = entry_hash(CHAIN, &e);
+        e.record.hash = entry_hash(CHAIN, &e);
         e
     }
 
@@ -671,19 +639,19 @@ mod tests {
     fn a_sound_entry_checks() {
         assert_eq!(check_entry(CHAIN, &entry(), 0, GENESIS), None);
         assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
-        assert_eq!(entry().hash.len(), 64);
+        assert_eq!(entry().record.hash.len(), 64);
     }
 
     #[test]
     fn every_covered_field_is_covered() {
         let mut e = entry();
-        e.actor = "account:2".into();
+        e.record.actor = "account:2".into();
         assert!(check_entry(CHAIN, &e, 0, GENESIS).unwrap().contains("hash differs"));
         let mut e = entry();
-        e.after = Some(r#"{"name":"Sem"}"#.into());
+        e.record.after = Some(r#"{"name":"Sem"}"#.into());
         assert!(check_entry(CHAIN, &e, 0, GENESIS).unwrap().contains("payload"));
         let mut e = entry();
-        e.at += time::Duration::microseconds(1);
+        e.record.at += time::Duration::microseconds(1);
         assert!(check_entry(CHAIN, &e, 0, GENESIS).is_some());
         assert!(check_entry(CHAIN, &entry(), 1, GENESIS).unwrap().contains("missing"));
     }
@@ -691,22 +659,22 @@ mod tests {
     #[test]
     fn a_redacted_entry_still_checks() {
         let mut e = entry();
-        e.after = None;
-        e.redacted_at = Some(datetime!(2026-01-01 0:00 UTC));
+        e.record.after = None;
+        e.record.redacted_at = Some(datetime!(2026-01-01 0:00 UTC));
         assert_eq!(check_entry(CHAIN, &e, 0, GENESIS), None);
     }
 
     #[test]
     fn board_and_school_entries_hash_apart() {
         let e = entry();
-        assert_ne!(entry_hash(Chain::Board(BoardId(1)), &e), e.hash);
+        assert_ne!(entry_hash(Chain::Board(BoardId(1)), &e), e.record.hash);
         assert!(check_entry(Chain::Board(BoardId(1)), &e, 0, GENESIS).unwrap().contains("hash differs"));
     }
 
     #[test]
     fn the_school_hash_is_unchanged() {
         // Pinned: entries written by earlier versions must keep verifying.
-        assert_eq!(entry().hash, PINNED);
+        assert_eq!(entry().record.hash, PINNED);
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub mod testing;
 pub mod vocab;
 
 pub use accounts::{Account, AccountCursor, AccountPage, Grant, NewAccount, SchoolAccount};
-pub use audit::{AuditEntry, BoardAuditEntry, Broken, Chain, Verification};
+pub use audit::{AuditEntry, AuditRecord, BoardAuditEntry, Broken, Chain, Verification};
 pub use checks::{CheckPage, CheckSummary, NewCheck, StoredCheck};
 pub use consent::{ConsentChange, Decider, Decision, EffectiveConsent, Purpose, Recorded};
 pub use db::{Backend, OpenOptions, Store};

@@ -271,7 +271,7 @@ impl Store {
         let mut seen = std::collections::BTreeMap::new();
         for (entity, value, kind) in about(person, &accounts) {
             for raw in audit::select_in(conn.conn(), Chain::School(school), &selector(&entity, &value, kind)).await? {
-                seen.insert(raw.seq, raw);
+                seen.insert(raw.record.seq, raw);
             }
         }
         drop(conn);

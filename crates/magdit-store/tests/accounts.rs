@@ -88,7 +88,7 @@ async fn payloads(s: &Store, school: SchoolId) -> String {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| format!("{} {}", e.before.unwrap_or_default(), e.after.unwrap_or_default()))
+        .map(|e| format!("{} {}", e.record.before.unwrap_or_default(), e.record.after.unwrap_or_default()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -170,7 +170,7 @@ async fn accounts_and_passwords(db: Db) {
     // Audited in the school, without any hash or password.
     let log = s.audit_of(sc, "account", &anna.id.to_string()).await.unwrap();
     assert_eq!(
-        log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        log.iter().map(|e| e.record.action.as_str()).collect::<Vec<_>>(),
         vec!["create", "disable", "enable", "set_password", "remove_password"]
     );
     let all = payloads(s, sc).await;
@@ -222,7 +222,7 @@ async fn grants_need_the_right_person_in_the_right_school(db: Db) {
     );
     // Each grant is audited in its own school.
     let in_a = s.audit_of(a, "grant", &other.id.to_string()).await.unwrap();
-    assert_eq!(in_a.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["create", "create", "remove"]);
+    assert_eq!(in_a.iter().map(|e| e.record.action.as_str()).collect::<Vec<_>>(), vec!["create", "create", "remove"]);
     assert_eq!(s.audit_of(b, "grant", &other.id.to_string()).await.unwrap().len(), 1);
     for sc in [a, b] {
         assert!(s.verify_audit(sc).await.unwrap().is_intact());
@@ -239,19 +239,19 @@ async fn account_changes_are_audited_in_every_scope(db: Db) {
     s.grant(acc.id, &Grant::BoardAdmin { board }, &admin()).await.unwrap();
     let board_entries = s.board_audit_log(board, 0, 100).await.unwrap();
     assert_eq!(
-        board_entries.iter().map(|e| (e.entity.as_str(), e.action.as_str())).collect::<Vec<_>>(),
+        board_entries.iter().map(|e| (e.record.entity.as_str(), e.record.action.as_str())).collect::<Vec<_>>(),
         vec![("grant", "create")]
     );
-    assert!(board_entries[0].after.as_deref().unwrap().contains("board_admin"));
+    assert!(board_entries[0].record.after.as_deref().unwrap().contains("board_admin"));
 
     s.set_password(acc.id, Some("iets anders dan eerst"), &admin()).await.unwrap();
     let id = acc.id.to_string();
-    let actions = |entries: Vec<AuditEntry>| entries.into_iter().map(|e| e.action).collect::<Vec<_>>();
+    let actions = |entries: Vec<AuditEntry>| entries.into_iter().map(|e| e.record.action).collect::<Vec<_>>();
     assert_eq!(actions(s.audit_of(a, "account", &id).await.unwrap()), vec!["create", "set_password"]);
     assert_eq!(actions(s.audit_of(b, "account", &id).await.unwrap()), vec!["set_password"]);
     assert!(s.audit_of(c, "account", &id).await.unwrap().is_empty(), "a school the account has nothing to do with");
     let board_entries = s.board_audit_log(board, 0, 100).await.unwrap();
-    assert_eq!(board_entries.last().map(|e| e.action.as_str()), Some("set_password"));
+    assert_eq!(board_entries.last().map(|e| e.record.action.as_str()), Some("set_password"));
     assert!(s.verify_board_audit(board).await.unwrap().is_intact());
     for sc in [a, b, c] {
         assert!(s.verify_audit(sc).await.unwrap().is_intact());
@@ -291,9 +291,9 @@ async fn board_chain_verifies_and_shows_tampering(db: Db) {
     let report = s.verify_board_audit(board).await.unwrap();
     assert_eq!((report.entries, report.broken.clone()), (4, None));
     let log = s.board_audit_log(board, 0, 100).await.unwrap();
-    assert_eq!(log[0].prev_hash, audit::GENESIS);
-    assert!(log.windows(2).all(|w| w[1].prev_hash == w[0].hash));
-    assert_eq!(report.head.as_deref(), Some(log[3].hash.as_str()));
+    assert_eq!(log[0].record.prev_hash, audit::GENESIS);
+    assert!(log.windows(2).all(|w| w[1].record.prev_hash == w[0].record.hash));
+    assert_eq!(report.head.as_deref(), Some(log[3].record.hash.as_str()));
     assert!(s.board_audit_log(other_board, 0, 100).await.unwrap().is_empty());
     // Board changes stay out of the schools' chains.
     assert!(s.audit_of(sc, "account", &acc.id.to_string()).await.unwrap().is_empty());
@@ -399,7 +399,7 @@ async fn revoking_the_last_grant_disables(db: Db) {
     assert_conflict(s.enable_account(acc.id, &admin()).await);
     assert_conflict(s.set_password(acc.id, Some("nog een wachtwoord"), &admin()).await);
     let log = s.audit_of(a, "account", &acc.id.to_string()).await.unwrap();
-    assert_eq!(log.last().map(|e| e.action.as_str()), Some("disable"));
+    assert_eq!(log.last().map(|e| e.record.action.as_str()), Some("disable"));
     // A new grant brings it back once enabled.
     s.grant(acc.id, &Grant::Employee { school: a }, &admin()).await.unwrap();
     s.enable_account(acc.id, &admin()).await.unwrap();
@@ -561,8 +561,8 @@ async fn oidc_links_only_existing_accounts(db: Db) {
     let ids = s.oidc_identities(acc.id).await.unwrap();
     assert_eq!(ids.iter().map(|i| i.subject.as_str()).collect::<Vec<_>>(), vec!["sub-1"]);
     let log = s.audit_of(a, "account", &acc.id.to_string()).await.unwrap();
-    assert_eq!(log.last().map(|e| e.action.as_str()), Some("link_oidc"));
-    assert!(!log.last().unwrap().after.as_deref().unwrap().contains("sub-1"), "no subject in the audit log");
+    assert_eq!(log.last().map(|e| e.record.action.as_str()), Some("link_oidc"));
+    assert!(!log.last().unwrap().record.after.as_deref().unwrap().contains("sub-1"), "no subject in the audit log");
 
     // A disabled account does not sign in through OIDC either, nor links.
     s.disable_account(acc.id, &admin()).await.unwrap();
@@ -648,7 +648,7 @@ async fn stored_checks(db: Db) {
     assert!(s.checks(b, None, 100, None).await.unwrap().items.is_empty());
     // A check is a record of use, not a change: not audited, and the school's revision (which
     // readers cache the roster by) does not move.
-    assert_eq!(s.audit_log(a, 0, 1000).await.unwrap().iter().filter(|e| e.entity == "check").count(), 0);
+    assert_eq!(s.audit_log(a, 0, 1000).await.unwrap().iter().filter(|e| e.record.entity == "check").count(), 0);
     let revision = s.school(a).await.unwrap().revision;
     s.store_checks(&[(a, check(juf.id, false)), (a, check(juf.id, true))]).await.unwrap();
     assert_eq!(s.school(a).await.unwrap().revision, revision);
@@ -717,10 +717,10 @@ async fn retention_purges_what_is_past_its_period(db: Db) {
         let log = s.audit_log(sc, 0, 1000).await.unwrap();
         let last = log.last().unwrap();
         assert_eq!(
-            (last.entity.as_str(), last.action.as_str(), last.actor.as_str()),
+            (last.record.entity.as_str(), last.record.action.as_str(), last.record.actor.as_str()),
             ("retention", "purge", "system:retention")
         );
-        assert!(log[..log.len() - 1].iter().all(|e| e.before.is_none() && e.after.is_none()));
+        assert!(log[..log.len() - 1].iter().all(|e| e.record.before.is_none() && e.record.after.is_none()));
     }
 }
 
@@ -827,7 +827,7 @@ async fn export_a_person(db: Db) {
     assert_eq!(acc.grants, vec![Grant::Guardian { school: f.school, person: f.guardian.id }]);
     assert_eq!((acc.sessions.len(), acc.oidc_identities.len()), (1, 1));
     assert_eq!(g.checks.len(), 1);
-    let about: Vec<(&str, &str)> = g.audit.iter().map(|e| (e.entity.as_str(), e.action.as_str())).collect();
+    let about: Vec<(&str, &str)> = g.audit.iter().map(|e| (e.record.entity.as_str(), e.record.action.as_str())).collect();
     for expected in [
         ("person", "create"),
         ("guardian_link", "create"),
@@ -838,9 +838,9 @@ async fn export_a_person(db: Db) {
     ] {
         assert!(about.contains(&expected), "{expected:?} missing from {about:?}");
     }
-    assert!(g.audit.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(g.audit.windows(2).all(|w| w[0].record.seq < w[1].record.seq));
     // The sibling's person entries are not the guardian's.
-    assert!(!g.audit.iter().any(|e| e.entity == "person" && e.entity_id == f.sibling.id.to_string()));
+    assert!(!g.audit.iter().any(|e| e.record.entity == "person" && e.record.entity_id == f.sibling.id.to_string()));
     // It serialises, with no secret in it.
     let json = serde_json::to_string(&g).unwrap();
     assert!(json.contains("carla.devries@example.nl") && !json.contains("argon2"));
@@ -911,10 +911,10 @@ async fn erase_a_guardian(db: Db) {
     assert!(v.is_intact(), "{:?}", v.broken);
     let last = s.audit_log(f.school, v.entries as i64 - 1, 1).await.unwrap().remove(0);
     assert_eq!(
-        (last.entity.as_str(), last.entity_id.clone(), last.action.as_str()),
+        (last.record.entity.as_str(), last.record.entity_id.clone(), last.record.action.as_str()),
         ("person", f.guardian.id.to_string(), "erase")
     );
-    assert!(last.after.as_deref().unwrap().contains("\"guardian_links\":2"));
+    assert!(last.record.after.as_deref().unwrap().contains("\"guardian_links\":2"));
     // A second request finds no one.
     assert_not_found(s.erase_person(f.school, f.guardian.id, &admin()).await, "person");
     assert_not_found(s.export_person(f.school, f.guardian.id).await, "person");

@@ -153,7 +153,7 @@ async fn tenant_isolation(db: Db) {
     // Audit.
     let log_a = s.audit_log(a, 0, 1000).await.unwrap();
     assert!(log_a.iter().all(|e| e.school == a));
-    assert!(!log_a.iter().any(|e| e.entity_id.contains(&bram.id.to_string()) && e.entity != "school"));
+    assert!(!log_a.iter().any(|e| e.record.entity_id.contains(&bram.id.to_string()) && e.record.entity != "school"));
     assert!(s.audit_of(a, "person", &bram.id.to_string()).await.unwrap().is_empty());
     assert_eq!(s.audit_of(b, "person", &bram.id.to_string()).await.unwrap().len(), 1);
     for school in [a, b, c] {
@@ -228,11 +228,11 @@ async fn upsert_without_duplicates(db: Db) {
     // Audit: the school, three creations, one update.
     let log = s.audit_log(sc, 0, 100).await.unwrap();
     assert_eq!(
-        log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        log.iter().map(|e| e.record.action.as_str()).collect::<Vec<_>>(),
         vec!["create", "create", "create", "create", "update"]
     );
-    assert!(log[4].before.as_deref().unwrap().contains("\"5A\""));
-    assert!(log[4].after.as_deref().unwrap().contains("\"6A\""));
+    assert!(log[4].record.before.as_deref().unwrap().contains("\"5A\""));
+    assert!(log[4].record.after.as_deref().unwrap().contains("\"6A\""));
     assert_eq!(s.verify_audit(sc).await.unwrap().entries, 5);
 }
 
@@ -352,9 +352,9 @@ async fn consent_history_and_current_state(db: Db) {
 
     // Each decision has its audit entry, with the state before it.
     let audit = s.audit_of(sc, "consent", &format!("{}/social_media", p.id)).await.unwrap();
-    assert_eq!(audit.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["give", "refuse", "give"]);
-    assert_eq!(audit[0].before, None);
-    assert!(audit[1].before.as_deref().unwrap().contains("\"given\""));
+    assert_eq!(audit.iter().map(|e| e.record.action.as_str()).collect::<Vec<_>>(), vec!["give", "refuse", "give"]);
+    assert_eq!(audit[0].record.before, None);
+    assert!(audit[1].record.before.as_deref().unwrap().contains("\"given\""));
 
     // Consent is for pupils, for known purposes.
     assert_conflict(s.record_consent(sc, &decision(g.id, "social_media", ConsentAction::Give, None), &admin()).await);
@@ -573,11 +573,11 @@ async fn audit_chain_verifies_and_shows_tampering(db: Db) {
     let report = s.verify_audit(sc).await.unwrap();
     assert_eq!((report.entries, report.redacted, report.broken.clone()), (6, 0, None));
     let log = s.audit_log(sc, 0, 100).await.unwrap();
-    assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=6).collect::<Vec<_>>());
-    assert_eq!(log[0].prev_hash, magdit_store::audit::GENESIS);
-    assert!(log.windows(2).all(|w| w[1].prev_hash == w[0].hash));
-    assert_eq!(report.head.as_deref(), Some(log[5].hash.as_str()));
-    assert_eq!(s.audit_log(sc, 4, 1).await.unwrap()[0].seq, 5);
+    assert_eq!(log.iter().map(|e| e.record.seq).collect::<Vec<_>>(), (1..=6).collect::<Vec<_>>());
+    assert_eq!(log[0].record.prev_hash, magdit_store::audit::GENESIS);
+    assert!(log.windows(2).all(|w| w[1].record.prev_hash == w[0].record.hash));
+    assert_eq!(report.head.as_deref(), Some(log[5].record.hash.as_str()));
+    assert_eq!(s.audit_log(sc, 4, 1).await.unwrap()[0].record.seq, 5);
 
     // The database refuses edits and deletions of the log.
     let id = sc.0;
@@ -651,12 +651,12 @@ async fn redaction_keeps_the_chain_intact(db: Db) {
     assert_eq!(s.redact_audit(sc, "person", &id, &admin()).await.unwrap(), 2);
     let about = s.audit_of(sc, "person", &id).await.unwrap();
     assert_eq!(about.len(), 2);
-    assert!(about.iter().all(|e| e.before.is_none() && e.after.is_none() && e.redacted_at.is_some()));
+    assert!(about.iter().all(|e| e.record.before.is_none() && e.record.after.is_none() && e.record.redacted_at.is_some()));
     let report = s.verify_audit(sc).await.unwrap();
     assert!(report.is_intact(), "{:?}", report.broken);
     assert_eq!((report.entries, report.redacted), (5, 2)); // school, Anna twice, Bram, the erasure
     let last = s.audit_log(sc, 4, 1).await.unwrap();
-    assert_eq!((last[0].entity.as_str(), last[0].action.as_str()), ("audit", "redact"));
+    assert_eq!((last[0].record.entity.as_str(), last[0].record.action.as_str()), ("audit", "redact"));
     // Erasing again finds nothing more.
     assert_eq!(s.redact_audit(sc, "person", &id, &admin()).await.unwrap(), 0);
 }
@@ -703,7 +703,7 @@ async fn protocol_adoption_and_boards(db: Db) {
     assert_not_found(s.adopt_protocol(SchoolId(424_242), "lvo", None, &admin()).await, "school");
     let history = s.audit_of(sc, "school", &sc.to_string()).await.unwrap();
     assert_eq!(
-        history.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        history.iter().map(|e| e.record.action.as_str()).collect::<Vec<_>>(),
         vec!["create", "adopt_protocol", "adopt_protocol"]
     );
 
