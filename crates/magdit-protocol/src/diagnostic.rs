@@ -26,6 +26,11 @@ impl Problem {
     pub fn span(&self) -> Range<usize> {
         self.span.offset()..self.span.offset() + self.span.len()
     }
+
+    /// The name the help suggests for a misspelt one ("did you mean `forbidden`?" → `forbidden`).
+    pub fn suggestion(&self) -> Option<&str> {
+        self.help.as_deref().and_then(crate::suggest::suggested)
+    }
 }
 
 /// A protocol file that did not load, with every problem found in it.

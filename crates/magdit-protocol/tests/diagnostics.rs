@@ -44,6 +44,7 @@ fn misspelt_outcome_gets_line_column_and_suggestion() {
     let p = &ps[0];
     assert!(p.message.contains("unknown outcome `forbiden`"), "{}", p.message);
     assert_eq!(p.help.as_deref(), Some("did you mean `forbidden`?"));
+    assert_eq!(p.suggestion(), Some("forbidden"));
     let line = src.lines().position(|l| l.contains("forbiden")).unwrap() + 1;
     assert_eq!(p.line, line);
     assert_eq!(p.column, 11);

@@ -5,6 +5,7 @@
 //! | may …                                   | admin | leidinggevende | employee | guardian        | pupil            |
 //! |-----------------------------------------|-------|----------------|----------|-----------------|------------------|
 //! | check an act                            | yes   | yes            | yes      | yes             | yes              |
+//! | read the school's adopted protocol      | yes   | yes            | yes      | yes             | yes              |
 //! | read the roster                         | all   | all            | all      | own children    | self             |
 //! | change the roster, import, export       | yes   | –              | –        | –               | –                |
 //! | read "mag in beeld: ja/nee/onbekend"    | all   | all            | all      | own children    | self             |

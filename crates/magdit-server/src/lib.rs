@@ -8,7 +8,8 @@
 //! Layout: `config` (settings), `state` (what handlers share), `auth` (sessions, login),
 //! `authz` (the rules of who may do what), `context` (the tenant-scoped extractor),
 //! `problem` (errors), `routes/*` (one module per resource), `openapi` (the document),
-//! `roster_cache` and `checks_log` (what makes a check fast), `metrics`, `telemetry`.
+//! `protocol_cache` (a school's own protocol, in an engine of its own), `roster_cache` and
+//! `checks_log` (what makes a check fast), `metrics`, `telemetry`.
 
 mod auth;
 mod authz;
@@ -19,6 +20,7 @@ mod context;
 mod metrics;
 mod openapi;
 mod problem;
+mod protocol_cache;
 mod roster_cache;
 mod routes;
 mod state;
@@ -52,7 +54,11 @@ pub fn app(state: AppState) -> Router {
         .route("/boards/{board}/schools", post(routes::schools::create))
         .route("/schools", get(routes::schools::list))
         .route("/schools/{school}", get(routes::schools::get))
-        .route("/schools/{school}/protocol", put(routes::schools::adopt))
+        .route("/schools/{school}/protocol", put(routes::schools::adopt).get(routes::school_protocol::show))
+        .route(
+            "/schools/{school}/protocol/file",
+            put(routes::school_protocol::upload).layer(DefaultBodyLimit::max(magdit_store::protocol_files::MAX_SOURCE_BYTES)),
+        )
         .route("/schools/{school}/renewal", put(routes::schools::set_renewal))
         .route("/schools/{school}/audit", get(routes::schools::audit))
         .route("/schools/{school}/audit/verify", get(routes::schools::verify_audit))

@@ -15,6 +15,7 @@ use crate::routes;
         crate::auth::login, crate::auth::logout, crate::auth::create_token, crate::auth::me,
         routes::schools::list, routes::schools::get, routes::schools::create, routes::schools::adopt,
         routes::schools::set_renewal, routes::schools::audit, routes::schools::verify_audit,
+        routes::school_protocol::show, routes::school_protocol::upload,
         routes::check::check,
         routes::people::list, routes::people::get, routes::people::upsert, routes::people::guardians,
         routes::people::link_guardian, routes::people::unlink_guardian,

@@ -74,6 +74,15 @@ impl Problem {
         Problem::new(StatusCode::SERVICE_UNAVAILABLE, "/problems/unavailable", "Service unavailable", detail)
     }
 
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "/problems/unsupported-media-type", "Unsupported media type", detail)
+    }
+
+    /// A school's own protocol file is stored but no longer loads: only a new file helps.
+    pub fn broken_protocol(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "/problems/protocol-does-not-load", "The school's protocol does not load", detail)
+    }
+
     pub fn internal() -> Problem {
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "/problems/internal", "Internal error", "the error has been logged")
     }

@@ -1,4 +1,5 @@
-//! What every handler shares: the store, the engine, the roster cache, metrics, settings.
+//! What every handler shares: the store, the engine, the protocol and roster caches, metrics,
+//! settings.
 
 use std::sync::Arc;
 
@@ -13,13 +14,17 @@ use crate::checks_log::ChecksLog;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::problem::Problem;
+use crate::protocol_cache::ProtocolCache;
 use crate::roster_cache::RosterCache;
 
 /// Cheap to clone: everything inside is shared.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The shipped protocols (and any given to `magdit serve --protocol-file`).
     pub engine: Arc<Engine>,
+    /// Schools' own protocols, each in an engine of its own.
+    pub protocols: Arc<ProtocolCache>,
     pub rosters: Arc<RosterCache>,
     pub metrics: Arc<Metrics>,
     pub checks: Arc<ChecksLog>,
@@ -36,6 +41,7 @@ impl AppState {
         let state = AppState {
             store,
             engine: Arc::new(engine),
+            protocols: Arc::new(ProtocolCache::default()),
             rosters: Arc::new(RosterCache::default()),
             metrics: Arc::new(metrics),
             checks: Arc::new(checks),

@@ -61,6 +61,9 @@ fn matrix(s: &Seed) -> Vec<Row> {
         row(Method::POST, "/api/v1/boards/{board}/schools", Some(json!({"name": "Nieuwe School"})), BOARD_ONLY),
         row(Method::GET, "/api/v1/schools/{school}", None, MEMBERS),
         row(Method::PUT, "/api/v1/schools/{school}/protocol", Some(json!({"protocol": "cvo-nwf"})), ADMINS),
+        row(Method::GET, "/api/v1/schools/{school}/protocol", None, MEMBERS),
+        // A dry run (see `fill`): the school keeps the shipped protocol for the rows below.
+        row(Method::PUT, "/api/v1/schools/{school}/protocol/file", None, ADMINS),
         row(Method::PUT, "/api/v1/schools/{school}/renewal", Some(json!({"renewal_month": 8, "renewal_day": 1})), ADMINS),
         row(Method::GET, "/api/v1/schools/{school}/audit", None, ADMINS),
         row(Method::GET, "/api/v1/schools/{school}/audit/verify", None, ADMINS),
@@ -111,9 +114,14 @@ fn fill(template: &str, s: &Seed) -> String {
         .replace("{article}", "A.2")
         + match template {
             "/api/v1/schools/{school}/consent" => "?group=7A",
-            "/api/v1/schools/{school}/imports" => "?dry_run=true",
+            "/api/v1/schools/{school}/imports" | "/api/v1/schools/{school}/protocol/file" => "?dry_run=true",
             _ => "",
         }
+}
+
+/// A valid protocol file to upload: a shipped one.
+fn protocol_file() -> &'static str {
+    magdit_protocol::builtin::FILES[0].1
 }
 
 /// None for a status that is none of allowed, refused, hidden or unauthenticated.
@@ -148,8 +156,11 @@ async fn every_endpoint_every_role(store: Store) {
             if let Some(t) = token {
                 req = req.bearer_auth(t);
             }
-            req = match (&r.body, r.template.ends_with("/imports")) {
-                (_, true) => req.header("content-type", "text/csv").body("Stamnr;Roepnaam;Achternaam\nLL-7;Jip;Jansen\n"),
+            req = match (&r.body, r.template) {
+                (_, t) if t.ends_with("/imports") => {
+                    req.header("content-type", "text/csv").body("Stamnr;Roepnaam;Achternaam\nLL-7;Jip;Jansen\n")
+                }
+                (_, t) if t.ends_with("/protocol/file") => req.header("content-type", "application/toml").body(protocol_file()),
                 (Some(b), _) => req.json(b),
                 (None, _) => req,
             };

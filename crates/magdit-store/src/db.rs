@@ -392,6 +392,7 @@ pub fn redact_url(url: &str) -> String {
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/sqlite/0001_initial.sql")),
     (2, "accounts", include_str!("../migrations/sqlite/0002_accounts.sql")),
+    (3, "protocol files", include_str!("../migrations/sqlite/0003_protocol_files.sql")),
 ];
 
 /// (version, description, SQL) of each PostgreSQL migration, in order; the same versions as
@@ -399,6 +400,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
     (2, "accounts", include_str!("../migrations/postgres/0002_accounts.sql")),
+    (3, "protocol files", include_str!("../migrations/postgres/0003_protocol_files.sql")),
 ];
 
 /// A compiled-in list of migrations, for sqlx's Migrator.

@@ -1,6 +1,6 @@
 //! magdit's one storage boundary: boards and schools, the roster, the consent registry,
-//! accounts and sessions, stored checks, retention, AVG export and erasure, and the audit
-//! chains, on embedded SQLite (the default) or PostgreSQL.
+//! accounts and sessions, stored checks, retention, AVG export and erasure, a school's own
+//! protocol files, and the audit chains, on embedded SQLite (the default) or PostgreSQL.
 //!
 //! ```no_run
 //! # async fn demo() -> magdit_store::Result<()> {
@@ -40,6 +40,7 @@ mod ids;
 pub mod oidc;
 pub mod password;
 pub mod privacy;
+pub mod protocol_files;
 pub mod retention;
 pub mod roster;
 pub mod sessions;
@@ -58,10 +59,11 @@ pub use ids::{AccountId, Actor, BoardId, CheckId, PersonId, SchoolId, SessionId}
 pub use oidc::{OidcIdentity, OidcLogin};
 pub use password::PasswordHashing;
 pub use privacy::{AccountExport, Coverage, Erasure, PersonExport, PurposeConsent};
+pub use protocol_files::{NewProtocolFile, ProtocolFile};
 pub use retention::{PurgeReport, RetentionPolicy, SchoolPurge};
 pub use roster::{Apply, Outcome, Page, PeopleFilter, Person, PersonCursor, PersonInput, Upserted};
 pub use sessions::{CreatedSession, NewSession, Principal, Session, SessionPolicy};
-pub use tenancy::{AdoptedProtocol, Board, NewSchool, RenewalPolicy, School};
+pub use tenancy::{AdoptedProtocol, Board, NewSchool, ProtocolSource, RenewalPolicy, School};
 pub use vocab::{Channel, ConsentAction, ConsentState, EffectiveState, GrantRole, Role, SessionKind};
 
 // Dates travel as `2025-08-01` in JSON (API answers and audit payloads), whatever serde

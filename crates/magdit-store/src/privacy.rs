@@ -53,6 +53,11 @@ pub const TABLES: &[(&str, Coverage, &str)] = &[
     ("schools", Coverage::NoPersonalData, "names and settings of schools"),
     ("consent_purposes", Coverage::NoPersonalData, "what consent is asked for"),
     ("retention_policies", Coverage::NoPersonalData, "a school's retention periods"),
+    (
+        "protocol_files",
+        Coverage::NoPersonalData,
+        "a school's own protocol documents; uploaded_by is an account id, as in the audit chain",
+    ),
     ("people", Coverage::Covered, "exported; the row is deleted"),
     ("guardian_links", Coverage::Covered, "exported both ways; deleted both ways"),
     (

@@ -49,8 +49,21 @@ pub struct School {
 pub struct AdoptedProtocol {
     pub id: String,
     pub version: Option<String>,
+    #[serde(flatten)]
+    pub source: ProtocolSource,
     #[serde(with = "time::serde::rfc3339")]
     pub adopted_at: OffsetDateTime,
+}
+
+/// Where an adopted protocol comes from. Serialised as `"source": "shipped"` or
+/// `"source": "own", "sha256": "…"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum ProtocolSource {
+    /// One of the protocols shipped with magdit, named by its id.
+    Shipped,
+    /// The school's own file ([`crate::protocol_files`]), named by the SHA-256 of its text.
+    Own { sha256: String },
 }
 
 /// When consent must be asked again. Consent given before the last renewal reads as
@@ -100,7 +113,11 @@ from_row!(School, |row| {
     let id: i64 = row.try_get("id")?;
     let protocol = match (row.try_get::<Option<String>, _>("protocol_id")?, row.try_get("adopted_at")?) {
         (Some(id), Some(adopted_at)) => {
-            Some(AdoptedProtocol { id, version: row.try_get("protocol_version")?, adopted_at })
+            let source = match row.try_get::<Option<String>, _>("protocol_sha256")? {
+                Some(sha256) => ProtocolSource::Own { sha256 },
+                None => ProtocolSource::Shipped,
+            };
+            Some(AdoptedProtocol { id, version: row.try_get("protocol_version")?, source, adopted_at })
         }
         _ => None,
     };
@@ -127,8 +144,8 @@ from_row!(School, |row| {
     })
 });
 
-const SCHOOL_COLUMNS: &str = "id, board_id, name, brin, protocol_id, protocol_version, adopted_at, renewal_month, \
-                              renewal_day, revision, created_at";
+const SCHOOL_COLUMNS: &str = "id, board_id, name, brin, protocol_id, protocol_version, protocol_sha256, adopted_at, \
+                              renewal_month, renewal_day, revision, created_at";
 
 /// What [`Store::create_school`] needs.
 #[derive(Debug, Clone)]
@@ -248,9 +265,9 @@ impl Store {
         sql!(conn.conn(), "listing the schools of a board", |c| sqlx::query_as(&sql).bind(board.0).fetch_all(c).await)
     }
 
-    /// Records that `school` adopted protocol `protocol_id` (a shipped protocol's id or its own
-    /// file's), at `version` if the protocol has one. The service checks the protocol exists
-    /// and loads; the store keeps the choice and its history.
+    /// Records that `school` adopted the shipped protocol `protocol_id`, at `version` if the
+    /// protocol has one. The service checks the protocol exists; the store keeps the choice and
+    /// its history. A school's own file is adopted with [`Store::adopt_protocol_file`].
     pub async fn adopt_protocol(
         &self,
         school: SchoolId,
@@ -258,27 +275,9 @@ impl Store {
         version: Option<&str>,
         actor: &Actor,
     ) -> Result<School> {
-        let protocol_id = text("protocol.id", protocol_id, 64)?;
-        if !protocol_id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
-            return Err(Error::invalid("protocol.id", format!("`{protocol_id}` may hold only a-z, 0-9, - and _")));
-        }
-        let version = optional_text("protocol.version", version, 64)?;
-        let now = clock::now();
+        let (protocol_id, version) = protocol_words(protocol_id, version)?;
         let mut tx = self.write(school).await?;
-        let before = school_in(&mut tx, school).await?;
-        let sql = format!(
-            "UPDATE schools SET protocol_id = $2, protocol_version = $3, adopted_at = $4 WHERE id = $1 RETURNING {SCHOOL_COLUMNS}"
-        );
-        let after: School = sql!(tx.conn(), "adopting a protocol", |c| {
-            sqlx::query_as(&sql).bind(school.0).bind(&protocol_id).bind(&version).bind(now).fetch_one(c).await
-        })?;
-        audit::append(
-            &mut tx,
-            school,
-            actor,
-            Change::changed("school", school, "adopt_protocol", Some(&before), &after)?,
-        )
-        .await?;
+        let after = adopt_in(&mut tx, school, &protocol_id, version.as_deref(), None, actor).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -302,6 +301,39 @@ impl Store {
         tx.commit().await?;
         Ok(after)
     }
+}
+
+/// A protocol id (a-z, 0-9, `-` and `_`, at most 64) and optional version, checked.
+pub(crate) fn protocol_words(protocol_id: &str, version: Option<&str>) -> Result<(String, Option<String>)> {
+    let protocol_id = text("protocol.id", protocol_id, 64)?;
+    if !protocol_id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
+        return Err(Error::invalid("protocol.id", format!("`{protocol_id}` may hold only a-z, 0-9, - and _")));
+    }
+    Ok((protocol_id, optional_text("protocol.version", version, 64)?))
+}
+
+/// Adopts a protocol inside `tx`, which holds the school's write lock: a shipped one
+/// (`own_sha256` None) or the school's own file with that digest, which the caller stored or
+/// found in the same transaction. Audited as `adopt_protocol` with the school before and after.
+pub(crate) async fn adopt_in(
+    tx: &mut crate::db::Tx,
+    school: SchoolId,
+    protocol_id: &str,
+    version: Option<&str>,
+    own_sha256: Option<&str>,
+    actor: &Actor,
+) -> Result<School> {
+    let before = school_in(tx, school).await?;
+    let sql = format!(
+        "UPDATE schools SET protocol_id = $2, protocol_version = $3, protocol_sha256 = $4, adopted_at = $5 \
+         WHERE id = $1 RETURNING {SCHOOL_COLUMNS}"
+    );
+    let now = clock::now();
+    let after: School = sql!(tx.conn(), "adopting a protocol", |c| {
+        sqlx::query_as(&sql).bind(school.0).bind(protocol_id).bind(version).bind(own_sha256).bind(now).fetch_one(c).await
+    })?;
+    audit::append(tx, school, actor, Change::changed("school", school, "adopt_protocol", Some(&before), &after)?).await?;
+    Ok(after)
 }
 
 /// The school as `tx` sees it.

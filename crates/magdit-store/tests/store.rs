@@ -69,7 +69,7 @@ fn assert_conflict<T: std::fmt::Debug>(r: Result<T>) -> String {
 
 async fn migrations_apply(db: Db) {
     db.store.ping().await.unwrap();
-    assert_eq!(db.raw_i64("SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 2);
+    assert_eq!(db.raw_i64("SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await, 3);
     for table in [
         "boards",
         "schools",
@@ -86,6 +86,7 @@ async fn migrations_apply(db: Db) {
         "checks",
         "retention_policies",
         "board_audit_log",
+        "protocol_files",
     ] {
         assert_eq!(db.raw_i64(&format!("SELECT COUNT(*) FROM {table}")).await, 0, "{table}");
     }
@@ -93,7 +94,7 @@ async fn migrations_apply(db: Db) {
     let again = Store::open(&db.url).await.unwrap();
     again.ping().await.unwrap();
     again.close().await;
-    assert_eq!(db.raw_i64("SELECT COUNT(*) FROM _sqlx_migrations").await, 2);
+    assert_eq!(db.raw_i64("SELECT COUNT(*) FROM _sqlx_migrations").await, 3);
     if db.backend() == Backend::Sqlite {
         // WAL is a property of the file, so a fresh connection sees it.
         assert_eq!(db.raw_rows("PRAGMA journal_mode").await, vec![vec!["wal".to_string()]]);

@@ -74,7 +74,8 @@ pub async fn check(
         Some(LangParam::En) => Lang::En,
         _ => Lang::Nl,
     };
-    let verdict = state.engine.check_in(&situation, Some(&roster), lang)?;
+    let engine = state.protocols.engine(&state.store, &state.engine, &ctx.school).await?;
+    let verdict = engine.check_in(&situation, Some(&roster), lang)?;
     state.metrics.count_check(verdict.verdict.as_str());
     let saved = q.save.then(|| (json.to_owned(), situation.content.text.clone()));
     state.checks.record(CheckRecord::new(&ctx, &verdict, saved));

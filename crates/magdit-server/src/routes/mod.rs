@@ -6,4 +6,5 @@ pub mod health;
 pub mod import;
 pub mod people;
 pub mod protocols;
+pub mod school_protocol;
 pub mod schools;

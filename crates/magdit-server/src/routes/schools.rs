@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use magdit_store::{BoardId, Grant, NewSchool, RenewalPolicy, School};
+use magdit_store::{BoardId, Grant, NewSchool, ProtocolSource, RenewalPolicy, School};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -22,6 +22,8 @@ pub struct SchoolView {
     /// The adopted protocol's id, if any.
     pub protocol: Option<String>,
     pub protocol_version: Option<String>,
+    /// `shipped` or `own` (the school's own file, see `PUT /schools/{school}/protocol/file`).
+    pub protocol_source: Option<&'static str>,
     #[schema(value_type = Object)]
     pub renewal: RenewalPolicy,
 }
@@ -35,6 +37,7 @@ impl SchoolView {
             brin: s.brin.clone(),
             protocol: s.protocol.as_ref().map(|p| p.id.clone()),
             protocol_version: s.protocol.as_ref().and_then(|p| p.version.clone()),
+            protocol_source: s.protocol.as_ref().map(|p| source_word(&p.source)),
             renewal: s.renewal,
         }
     }
@@ -68,6 +71,14 @@ pub async fn list(State(state): State<AppState>, principal: Principal) -> Result
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn get(ctx: InSchool) -> Json<SchoolView> {
     Json(SchoolView::of(&ctx.school))
+}
+
+/// How the API names where an adopted protocol comes from.
+pub fn source_word(source: &ProtocolSource) -> &'static str {
+    match source {
+        ProtocolSource::Shipped => "shipped",
+        ProtocolSource::Own { .. } => "own",
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -117,7 +128,8 @@ pub struct AdoptBody {
     pub protocol: String,
 }
 
-/// Adopts a protocol for the school (admins). Its version is the protocol file's.
+/// Adopts a shipped protocol for the school (admins). Its version is the protocol file's. A
+/// school's own file is adopted with `PUT /schools/{school}/protocol/file`.
 #[utoipa::path(put, path = "/api/v1/schools/{school}/protocol", tag = "schools",
     params(("school" = i64, Path)), request_body = AdoptBody,
     responses((status = 200, body = SchoolView), (status = 403, body = Problem), (status = 422, body = Problem)),
