@@ -50,15 +50,15 @@ async fn own_files_are_adopted_with_history(db: Db) {
 
     // Audited: each new file once, each adoption with before and after naming the source.
     let uploads = s.audit_of(sc, "protocol_file", &v1.sha256).await.unwrap();
-    assert_eq!(uploads.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create"]);
-    assert!(uploads[0].after.as_deref().unwrap().contains("\"version\":\"1.0\""), "{:?}", uploads[0].after);
-    assert!(!uploads[0].after.as_deref().unwrap().contains("[protocol]"), "the text itself is not in the log");
+    assert_eq!(uploads.iter().map(|e| e.record.action.as_str()).collect::<Vec<_>>(), ["create"]);
+    assert!(uploads[0].record.after.as_deref().unwrap().contains("\"version\":\"1.0\""), "{:?}", uploads[0].record.after);
+    assert!(!uploads[0].record.after.as_deref().unwrap().contains("[protocol]"), "the text itself is not in the log");
     let adoptions = s.audit_of(sc, "school", &sc.to_string()).await.unwrap();
-    let actions: Vec<&str> = adoptions.iter().map(|e| e.action.as_str()).collect();
+    let actions: Vec<&str> = adoptions.iter().map(|e| e.record.action.as_str()).collect();
     assert_eq!(actions, ["create", "adopt_protocol", "adopt_protocol", "adopt_protocol", "adopt_protocol", "adopt_protocol"]);
     let first_own = &adoptions[2];
-    assert!(first_own.before.as_deref().unwrap().contains("\"source\":\"shipped\""), "{:?}", first_own.before);
-    let after = first_own.after.as_deref().unwrap();
+    assert!(first_own.record.before.as_deref().unwrap().contains("\"source\":\"shipped\""), "{:?}", first_own.record.before);
+    let after = first_own.record.after.as_deref().unwrap();
     assert!(after.contains("\"source\":\"own\"") && after.contains(&v1.sha256), "{after}");
     assert!(s.verify_audit(sc).await.unwrap().is_intact());
 
