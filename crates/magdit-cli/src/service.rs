@@ -1,6 +1,8 @@
 //! The school service's commands: `serve`, `demo` (a fictitious school to try it with) and
-//! `audit verify`. Each reads the same configuration as the server.
+//! `audit verify`. Each reads the same configuration as the server; [`with_store`] opens its
+//! store for the commands that only talk to the store (here and in `admin`).
 
+use std::future::Future;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -26,9 +28,29 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     })
 }
 
-fn fail(e: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("magdit: {e}");
     ExitCode::FAILURE
+}
+
+/// Runs `task` on the store configured by `file` and prints what it returns; its error is the
+/// exit status (after it printed why).
+pub(crate) fn with_store<F, Fut>(file: Option<&Path>, task: F) -> ExitCode
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = Result<String, ExitCode>>,
+{
+    let (config, rt) = match (config(file), runtime()) {
+        (Ok(c), Ok(r)) => (c, r),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    match rt.block_on(async { task(open(&config).await?).await }) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
 }
 
 pub fn serve(file: Option<&Path>, engine: Engine) -> ExitCode {
@@ -108,25 +130,7 @@ const PURPOSES: &[&str] = &["social_media", "website", "newsletter", "school_gui
 /// a parent for each, their consent (deterministic, varied), staff, and one account per role,
 /// all with `password`.
 pub fn demo(file: Option<&Path>, pupils: usize, password: &str) -> ExitCode {
-    let (config, rt) = match (config(file), runtime()) {
-        (Ok(c), Ok(r)) => (c, r),
-        (Err(code), _) | (_, Err(code)) => return code,
-    };
-    rt.block_on(async {
-        let store = match open(&config).await {
-            Ok(s) => s,
-            Err(code) => return code,
-        };
-        match load_demo(&store, pupils, password).await {
-            Ok(lines) => {
-                for l in lines {
-                    println!("{l}");
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e),
-        }
-    })
+    with_store(file, |store| async move { load_demo(&store, pupils, password).await.map(|lines| lines.join("\n")).map_err(fail) })
 }
 
 async fn load_demo(store: &Store, pupils: usize, password: &str) -> magdit_store::Result<Vec<String>> {

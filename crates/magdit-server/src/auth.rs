@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use magdit_store::{AccountId, Actor, Channel, Grant, NewSession, SessionPolicy};
+use magdit_store::{AccountId, Actor, Channel, Grant, NewSession, SessionId, SessionPolicy};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -32,6 +32,8 @@ pub struct Principal {
     pub name: String,
     pub grants: Vec<Grant>,
     pub via: Via,
+    /// The session or API token the request came with.
+    pub session: SessionId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +61,8 @@ impl Principal {
             Some(csrf) => Via::Cookie { csrf: csrf.to_owned() },
             None => Via::Bearer,
         };
-        Principal { account: p.account.id, email: p.account.email, name: p.account.name, grants: p.grants, via }
+        let session = p.session.id;
+        Principal { account: p.account.id, email: p.account.email, name: p.account.name, grants: p.grants, via, session }
     }
 }
 
@@ -130,7 +133,7 @@ impl LoginLimiter {
         }
     }
 
-    fn allow(&self, email: &str, client: Option<IpAddr>) -> bool {
+    pub fn allow(&self, email: &str, client: Option<IpAddr>) -> bool {
         let email_ok = self.per_email.check_key(&email.to_lowercase()).is_ok();
         let client_ok = client.is_none_or(|c| self.per_client.check_key(&c).is_ok());
         email_ok && client_ok
@@ -139,7 +142,7 @@ impl LoginLimiter {
 
 /// The client's address, when the server was started with connection info (not in tests
 /// that call the router directly).
-pub struct ClientAddr(Option<IpAddr>);
+pub struct ClientAddr(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;

@@ -22,6 +22,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub limits: Limits,
     pub sessions: Sessions,
+    pub retention: Retention,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +58,28 @@ pub struct Sessions {
     pub secure_cookie: bool,
 }
 
+/// When the service applies the schools' retention periods.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Retention {
+    /// Purge expired records at start and then every this many minutes; 0: never (run
+    /// `magdit retention purge` from cron instead).
+    pub purge_interval_minutes: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention { purge_interval_minutes: 60 }
+    }
+}
+
+impl Retention {
+    /// The interval, if the service purges at all.
+    pub fn interval(&self) -> Option<std::time::Duration> {
+        (self.purge_interval_minutes > 0).then(|| std::time::Duration::from_secs(60 * u64::from(self.purge_interval_minutes)))
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -66,6 +89,7 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             limits: Limits::default(),
             sessions: Sessions::default(),
+            retention: Retention::default(),
         }
     }
 }
@@ -168,6 +192,16 @@ mod tests {
             jail.create_file("magdit.toml", "[limits]\nbody_byte = 4096\n")?;
             let err = Config::load(Some(Path::new("magdit.toml"))).unwrap_err().to_string();
             assert!(err.contains("body_byte"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn purging_can_be_left_to_cron() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(Config::load(None).map_err(|e| e.to_string())?.retention.interval(), Some(std::time::Duration::from_secs(3600)));
+            jail.set_env("MAGDIT_RETENTION__PURGE_INTERVAL_MINUTES", "0");
+            assert_eq!(Config::load(None).map_err(|e| e.to_string())?.retention.interval(), None);
             Ok(())
         });
     }
