@@ -71,13 +71,17 @@ fn presented_token(headers: &HeaderMap) -> Option<(String, bool)> {
     if let Some(v) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         return v.strip_prefix("Bearer ").map(|t| (t.trim().to_owned(), false));
     }
+    cookie(headers, COOKIE).map(|t| (t.to_owned(), true))
+}
+
+/// The value of the cookie `name` the request carries.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|kv| kv.trim().strip_prefix(COOKIE).and_then(|rest| rest.strip_prefix('=')))
-        .map(|t| (t.to_owned(), true))
+        .find_map(|kv| kv.trim().strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
 }
 
 impl FromRequestParts<AppState> for Principal {
@@ -135,8 +139,12 @@ impl LoginLimiter {
 
     pub fn allow(&self, email: &str, client: Option<IpAddr>) -> bool {
         let email_ok = self.per_email.check_key(&email.to_lowercase()).is_ok();
-        let client_ok = client.is_none_or(|c| self.per_client.check_key(&c).is_ok());
-        email_ok && client_ok
+        email_ok && self.allow_client(client)
+    }
+
+    /// A login without an address to count (an OIDC callback) counts for its client only.
+    pub fn allow_client(&self, client: Option<IpAddr>) -> bool {
+        client.is_none_or(|c| self.per_client.check_key(&c).is_ok())
     }
 }
 
@@ -185,12 +193,25 @@ pub async fn login(
         }
         Err(e) => return Err(e.into()),
     };
+    let session = browser_session(&state, account.id).await?;
+    let answer = LoginAnswer { account: account.id.0, name: account.name, csrf_token: session.csrf_token };
+    Ok(([(header::SET_COOKIE, session.cookie)], Json(answer)).into_response())
+}
+
+/// A new browser session: the cookie that carries it, and the CSRF token for its changes.
+pub struct BrowserSession {
+    pub cookie: HeaderValue,
+    pub csrf_token: String,
+}
+
+/// Starts a browser session for `account` under the configured session policy; every way of
+/// logging in (password, OIDC) ends here.
+pub async fn browser_session(state: &AppState, account: AccountId) -> Result<BrowserSession, Problem> {
     let sessions = &state.config.sessions;
     let policy = SessionPolicy { idle: Some(sessions.idle()), absolute: sessions.absolute() };
-    let issued = state.store.create_session(account.id, &NewSession::Browser, policy).await?;
+    let issued = state.store.create_session(account, &NewSession::Browser, policy).await?;
     let cookie = session_cookie(&issued.token, sessions.absolute().whole_seconds(), sessions.secure_cookie);
-    let answer = LoginAnswer { account: account.id.0, name: account.name, csrf_token: issued.csrf_token.unwrap_or_default() };
-    Ok(([(header::SET_COOKIE, cookie)], Json(answer)).into_response())
+    Ok(BrowserSession { cookie, csrf_token: issued.csrf_token.unwrap_or_default() })
 }
 
 fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
@@ -257,6 +278,10 @@ pub struct MeAnswer {
     /// Each grant: `role` and its `board` or `school` (and `person` for guardians and pupils).
     #[schema(value_type = Vec<Object>)]
     pub grants: Vec<Grant>,
+    /// For a browser session: the token to send as `X-CSRF-Token` with changes (a login that
+    /// ends in a redirect, like OIDC, cannot hand it over otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
 }
 
 /// Who is logged in.
@@ -269,6 +294,10 @@ pub async fn me(principal: Principal) -> Json<MeAnswer> {
         email: principal.email.clone(),
         name: principal.name.clone(),
         grants: principal.grants.clone(),
+        csrf_token: match &principal.via {
+            Via::Cookie { csrf } => Some(csrf.clone()),
+            Via::Bearer => None,
+        },
     })
 }
 

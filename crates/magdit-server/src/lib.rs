@@ -6,11 +6,11 @@
 //! ```
 //!
 //! Layout: `config` (settings), `state` (what handlers share), `auth` (sessions, login),
-//! `authz` (the rules of who may do what), `context` (the tenant-scoped extractor),
-//! `problem` (errors), `routes/*` (one module per resource), `openapi` (the document),
-//! `protocol_cache` (a school's own protocol, in an engine of its own), `roster_cache` and
-//! `checks_log` (what makes a check fast), `purge` (retention, in the background), `metrics`,
-//! `telemetry`.
+//! `oidc` (login through a school's identity provider), `authz` (the rules of who may do
+//! what), `context` (the tenant-scoped extractor), `problem` (errors), `routes/*` (one module
+//! per resource), `openapi` (the document), `protocol_cache` (a school's own protocol, in an
+//! engine of its own), `roster_cache` and `checks_log` (what makes a check fast), `purge`
+//! (retention, in the background), `metrics`, `telemetry`.
 
 mod auth;
 mod authz;
@@ -19,6 +19,7 @@ mod clock;
 pub mod config;
 mod context;
 mod metrics;
+mod oidc;
 mod openapi;
 mod problem;
 mod protocol_cache;
@@ -52,6 +53,9 @@ pub fn app(state: AppState) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/tokens", post(auth::create_token))
+        .route("/auth/providers", get(oidc::providers))
+        .route("/auth/oidc/{provider}/start", get(oidc::start))
+        .route("/auth/oidc/{provider}/callback", get(oidc::callback))
         .route("/me", get(auth::me))
         .route("/me/password", put(routes::me::change_password))
         .route("/me/sessions", get(routes::me::sessions))

@@ -13,6 +13,7 @@ use crate::routes;
     paths(
         routes::protocols::list, routes::protocols::show, routes::protocols::article,
         crate::auth::login, crate::auth::logout, crate::auth::create_token, crate::auth::me,
+        crate::oidc::providers, crate::oidc::start, crate::oidc::callback,
         routes::schools::list, routes::schools::get, routes::schools::create, routes::schools::adopt,
         routes::schools::set_renewal, routes::schools::audit, routes::schools::verify_audit,
         routes::school_protocol::show, routes::school_protocol::upload,

@@ -13,6 +13,7 @@ use crate::checks_log::ChecksLog;
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::oidc::Oidc;
 use crate::problem::Problem;
 use crate::protocol_cache::ProtocolCache;
 use crate::roster_cache::RosterCache;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub checks: Arc<ChecksLog>,
     pub logins: Arc<LoginLimiter>,
+    pub oidc: Arc<Oidc>,
     pub config: Arc<Config>,
 }
 
@@ -46,6 +48,7 @@ impl AppState {
             metrics: Arc::new(metrics),
             checks: Arc::new(checks),
             logins: Arc::new(LoginLimiter::new()),
+            oidc: Arc::new(Oidc::new(&config.oidc)),
             config: Arc::new(config),
         };
         (state, writer)

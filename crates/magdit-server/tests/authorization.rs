@@ -90,6 +90,7 @@ fn matrix(s: &Seed) -> Vec<Row> {
         row(Method::GET, "/api/v1/protocols", None, PUBLIC),
         row(Method::GET, "/api/v1/protocols/{protocol}", None, PUBLIC),
         row(Method::GET, "/api/v1/protocols/{protocol}/articles/{article}", None, PUBLIC),
+        row(Method::GET, "/api/v1/auth/providers", None, PUBLIC),
         row(Method::GET, "/api/v1/me", None, ANY_ACCOUNT),
         row(Method::GET, "/api/v1/schools", None, ANY_ACCOUNT),
         row(Method::POST, "/api/v1/boards/{board}/schools", Some(json!({"name": "Nieuwe School"})), BOARD_ONLY),
@@ -151,10 +152,13 @@ fn matrix(s: &Seed) -> Vec<Row> {
 }
 
 /// Endpoints outside the matrix, with the test that covers them.
-const ELSEWHERE: [(&str, &str); 3] = [
+const ELSEWHERE: [(&str, &str); 5] = [
     ("post /api/v1/auth/login", "api.rs: cookie_login_needs_csrf_for_changes, login_is_rate_limited"),
     ("post /api/v1/auth/logout", "api.rs: cookie_login_needs_csrf_for_changes"),
     ("post /api/v1/auth/tokens", "api.rs: tokens_carry_the_accounts_grants"),
+    // Anonymous by nature (the login itself); what they refuse is tested there.
+    ("get /api/v1/auth/oidc/{provider}/start", "oidc.rs: every test"),
+    ("get /api/v1/auth/oidc/{provider}/callback", "oidc.rs: every test"),
 ];
 
 fn fill(template: &str, s: &Seed, t: &Targets) -> String {
