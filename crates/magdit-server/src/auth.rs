@@ -92,7 +92,7 @@ impl FromRequestParts<AppState> for Principal {
             return Ok(p.clone());
         }
         let (token, from_cookie) = presented_token(&parts.headers).ok_or_else(Problem::unauthenticated)?;
-        let principal = match state.store.authenticate(&token).await {
+        let principal = match state.request_cache.principal(&state.store, &token).await {
             Ok(p) => Principal::from_store(p),
             Err(magdit_store::Error::Unauthenticated) => return Err(Problem::unauthenticated()),
             Err(e) => return Err(e.into()),

@@ -9,7 +9,8 @@
 //! `oidc` (login through a school's identity provider), `authz` (the rules of who may do
 //! what), `context` (the tenant-scoped extractor), `problem` (errors), `routes/*` (one module
 //! per resource), `openapi` (the document), `protocol_cache` (a school's own protocol, in an
-//! engine of its own), `roster_cache` and `checks_log` (what makes a check fast), `purge`
+//! engine of its own), `request_cache`, `roster_cache` and
+//! `checks_log` (what makes a check fast), `purge`
 //! (retention, in the background), `metrics`, `telemetry`.
 
 mod auth;
@@ -24,6 +25,7 @@ mod openapi;
 mod problem;
 mod protocol_cache;
 mod purge;
+mod request_cache;
 mod roster_cache;
 mod routes;
 mod state;
@@ -111,6 +113,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/metrics", get(metrics::expose))
+        .layer(middleware::from_fn_with_state(state.clone(), request_cache::forget_after_changes))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_millis(limits.request_timeout_ms)))
         .layer(TraceLayer::new_for_http())
