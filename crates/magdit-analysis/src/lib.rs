@@ -11,6 +11,7 @@ mod span;
 pub use span::Span;
 
 mod people;
+pub use people::PeopleIndex;
 mod personal_data;
 mod confidential;
 mod abuse;
@@ -19,48 +20,10 @@ mod normalize;
 
 use serde::Serialize;
 
-/// A person the text may mention (from the situation's `people` or the school roster).
-#[derive(Debug, Clone, Copy)]
-pub struct Person<'a> {
-    pub name: &'a str,
-    /// Fingerprints of the name, computed once so a roster can be searched cheaply.
-    pub keys: NameKeys,
-}
-
-impl<'a> Person<'a> {
-    pub fn new(name: &'a str) -> Self {
-        Person { name, keys: NameKeys::of(name) }
-    }
-}
-
-/// The fingerprints of a name's first and last characters that the name search compares
-/// with the text's words, and the shape of the name (where its surname starts, whether its
-/// first name can stand alone). Computing them costs most of a person's share of a search,
-/// so a caller that checks many texts against one roster keeps them ([`Person::keys`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct NameKeys {
-    /// The fingerprint of the first word's start.
-    pub(crate) prefix: u32,
-    /// The fingerprint of the last word's end.
-    pub(crate) suffix: u32,
-    /// The fingerprint of the surname's first word; meaningless without a surname.
-    pub(crate) surname: u32,
-    /// Index of the surname's first word; 0 for a one-word name.
-    pub(crate) surname_start: u8,
-    /// What kind of name it is (bits private to the name search).
-    pub(crate) shape: u8,
-}
-
-impl NameKeys {
-    pub fn of(name: &str) -> Self {
-        people::name_keys(name)
-    }
-}
-
 /// A mention of one of the given people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonMention {
-    /// Index into the `people` slice given to [`Analyzer::analyze`].
+    /// The person's number over the lists given to [`Analyzer::analyze`] (in order).
     pub person: usize,
     pub span: Span,
 }
@@ -206,9 +169,10 @@ impl Analyzer {
         Analyzer { school }
     }
 
-    /// Analyse `text`. `people` are the persons to look for; `actor` is the index in
-    /// `people` of the person writing, whose own name is not someone else's personal data.
-    pub fn analyze(&self, text: &str, people: &[Person<'_>], actor: Option<usize>) -> Analysis {
+    /// Analyse `text`. `people` are the lists of persons to look for, numbered over the
+    /// lists in order; `actor` is the number of the person writing, whose own name is not
+    /// someone else's personal data.
+    pub fn analyze(&self, text: &str, people: &[&PeopleIndex], actor: Option<usize>) -> Analysis {
         let mut out = Analysis::default();
         people::find(text, people, actor, &mut out);
         personal_data::find(text, &mut out);

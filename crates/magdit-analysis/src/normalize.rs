@@ -189,10 +189,17 @@ impl Norm {
                     } else if last != b' ' && last != b'\n' {
                         self.emit(o, i);
                     }
+                    i += 1;
                 } else {
+                    // The ASCII up to the next space or other character follows the
+                    // original byte for byte: at most one anchor, then a copy through the
+                    // table.
+                    let end = i + bytes[i..].iter().position(|&b| b >= 0x80 || matches!(ASCII[b as usize], b' ' | b'\n')).unwrap_or(bytes.len() - i);
                     self.emit(o, i);
+                    self.text.extend(bytes[i + 1..end].iter().map(|&b| ASCII[b as usize]));
+                    self.expect = end as u32;
+                    i = end;
                 }
-                i += 1;
                 continue;
             }
             let c = src[i..].chars().next().unwrap_or(' ');

@@ -1,10 +1,10 @@
 //! Mentions of listed people and names of others, on Dutch school-post examples.
 
-use magdit_analysis::{Analysis, Analyzer, Person};
+use magdit_analysis::{Analysis, Analyzer, PeopleIndex};
 
 fn analyze(text: &str, names: &[&str], actor: Option<usize>) -> Analysis {
-    let people: Vec<Person> = names.iter().map(|&name| Person::new(name)).collect();
-    Analyzer::new(&[]).analyze(text, &people, actor)
+    let people: PeopleIndex = names.iter().collect();
+    Analyzer::new(&[]).analyze(text, &[&people], actor)
 }
 
 /// (person index, mentioned text) for each mention.
@@ -256,9 +256,9 @@ fn large_roster() {
     let names: Vec<String> = (0..1000)
         .map(|i| format!("Leerling{i} Achternaam{i}"))
         .collect();
-    let mut people: Vec<Person> = names.iter().map(|n| Person::new(n)).collect();
-    people.push(Person::new("Sanne de Vries"));
-    let a = Analyzer::new(&[]).analyze("Sanne de Vries en Leerling42 Achternaam42", &people, None);
+    let mut people: PeopleIndex = names.iter().collect();
+    people.push("Sanne de Vries");
+    let a = Analyzer::new(&[]).analyze("Sanne de Vries en Leerling42 Achternaam42", &[&people], None);
     assert_eq!(
         a.people.iter().map(|p| p.person).collect::<Vec<_>>(),
         [1000, 42]
@@ -311,7 +311,7 @@ fn roster() -> Vec<String> {
     names
 }
 
-fn time_per_analysis(people: &[Person], actor: Option<usize>) -> (std::time::Duration, usize) {
+fn time_per_analysis(people: &[&PeopleIndex], actor: Option<usize>) -> (std::time::Duration, usize) {
     let analyzer = Analyzer::new(&["School".to_string()]);
     // Compiles the lazily built lists and patterns.
     analyzer.analyze(POST, people, actor);
@@ -333,8 +333,8 @@ fn time_per_analysis(people: &[Person], actor: Option<usize>) -> (std::time::Dur
 fn timing_roster_of_1000() {
     assert_eq!(POST.chars().count(), 280);
     let names = roster();
-    let people: Vec<Person> = names.iter().map(|n| Person::new(n)).collect();
-    let (per, mentions) = time_per_analysis(&people, Some(999));
+    let people: PeopleIndex = names.iter().collect();
+    let (per, mentions) = time_per_analysis(&[&people], Some(999));
     eprintln!("analyze, 280 chars, 1,000 people: {per:?} ({mentions} mentions)");
 }
 
@@ -377,8 +377,8 @@ fn timing_roster_of_1000_namesakes() {
             )
         })
         .collect();
-    let people: Vec<Person> = names.iter().map(|n| Person::new(n)).collect();
-    let (per, mentions) = time_per_analysis(&people, None);
+    let people: PeopleIndex = names.iter().collect();
+    let (per, mentions) = time_per_analysis(&[&people], None);
     eprintln!("analyze, 280 chars, 1,000 namesakes: {per:?} ({mentions} mentions)");
 }
 

@@ -1,5 +1,6 @@
 //! `magdit`: the command-line face of the "mag dit?" check.
 
+mod admin;
 mod check;
 mod input;
 mod render;
@@ -107,6 +108,48 @@ enum Command {
         #[arg(long, value_name = "FILE", global = true)]
         config: Option<PathBuf>,
     },
+    /// Create a board (bestuur): the first step of a fresh installation.
+    ///
+    /// Example: magdit board create --name "Stichting Voorbeeld"
+    Board {
+        #[command(subcommand)]
+        command: BoardCommand,
+        /// The configuration file of `magdit serve` (the store to use).
+        #[arg(long, value_name = "FILE", global = true)]
+        config: Option<PathBuf>,
+    },
+    /// Create an account with its first grant, e.g. the first admin of a board or school.
+    ///
+    /// Example: echo 'een lang wachtwoord' | magdit account create --email bestuur@voorbeeld.nl --name "Bea Bestuur" --board 1 --role board-admin --password-stdin
+    ///          magdit account create --email directie@linde.nl --name "Dirk Directie" --school 1 --role admin
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+        /// The configuration file of `magdit serve` (the store to use).
+        #[arg(long, value_name = "FILE", global = true)]
+        config: Option<PathBuf>,
+    },
+    /// AVG rights of one person of a school's roster: export (inzage) and erasure.
+    ///
+    /// Example: magdit person export --school 1 --person 17 > inzage.json
+    ///          magdit person erase --school 1 --person 17 --confirm "Daan de Vries"
+    Person {
+        #[command(subcommand)]
+        command: PersonCommand,
+        /// The configuration file of `magdit serve` (the store to use).
+        #[arg(long, value_name = "FILE", global = true)]
+        config: Option<PathBuf>,
+    },
+    /// Retention: delete or blank what is past each school's retention periods.
+    ///
+    /// Example: magdit retention purge
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+        /// The configuration file of `magdit serve` (the store to use).
+        #[arg(long, value_name = "FILE", global = true)]
+        config: Option<PathBuf>,
+    },
     /// Run scenario files (situation + expected verdict and articles) and report failures.
     ///
     /// Example: magdit test ../shared/scenarios/seed-protocols.json
@@ -125,6 +168,82 @@ enum AuditCommand {
     Verify,
 }
 
+#[derive(Subcommand)]
+enum BoardCommand {
+    /// Create a board and print its id.
+    ///
+    /// Example: magdit board create --name "Stichting Voorbeeld"
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create an account with one grant; audited as `cli:$USER`. A board admin then adds
+    /// schools and accounts over the API.
+    ///
+    /// Example: echo 'een lang wachtwoord' | magdit account create --email directie@linde.nl --name "Dirk Directie" --school 1 --role admin --password-stdin
+    Create {
+        /// The address the person signs in with.
+        #[arg(long)]
+        email: String,
+        /// The display name.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: admin::RoleArg,
+        /// The board, for board-admin.
+        #[arg(long)]
+        board: Option<i64>,
+        /// The school, for every other role.
+        #[arg(long)]
+        school: Option<i64>,
+        /// The person on the school's roster, for guardian and pupil.
+        #[arg(long)]
+        person: Option<i64>,
+        /// Read the password from the first line of standard input; without it the account
+        /// signs in through OIDC or gets a password from an admin later.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PersonCommand {
+    /// Print everything stored about the person as JSON (AVG art. 15).
+    ///
+    /// Example: magdit person export --school 1 --person 17 > inzage.json
+    Export {
+        #[arg(long)]
+        school: i64,
+        #[arg(long)]
+        person: i64,
+    },
+    /// Erase the person from every table (AVG art. 17); cannot be undone. Audited as
+    /// `cli:$USER`; prints what was erased, in counts.
+    ///
+    /// Example: magdit person erase --school 1 --person 17 --confirm "Daan de Vries"
+    Erase {
+        #[arg(long)]
+        school: i64,
+        #[arg(long)]
+        person: i64,
+        /// The person's full name exactly as on the roster.
+        #[arg(long, value_name = "NAME")]
+        confirm: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Purge now and print what was purged, per school (`magdit serve` also does it hourly).
+    ///
+    /// Example: magdit retention purge
+    Purge,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = match cli.lang {
@@ -135,6 +254,26 @@ fn main() -> ExitCode {
         Command::Validate { files } => return validate::run(files),
         Command::Demo { config, pupils, password } => return service::demo(config.as_deref(), usize::from(*pupils), password),
         Command::Audit { command: AuditCommand::Verify, config } => return service::audit_verify(config.as_deref()),
+        Command::Board { command: BoardCommand::Create { name }, config } => return admin::board_create(config.as_deref(), name),
+        Command::Account { command: AccountCommand::Create { email, name, role, board, school, person, password_stdin }, config } => {
+            let args = admin::NewAccountArgs {
+                email: email.clone(),
+                name: name.clone(),
+                role: *role,
+                board: *board,
+                school: *school,
+                person: *person,
+                password_stdin: *password_stdin,
+            };
+            return admin::account_create(config.as_deref(), args);
+        }
+        Command::Person { command: PersonCommand::Export { school, person }, config } => {
+            return admin::person_export(config.as_deref(), *school, *person)
+        }
+        Command::Person { command: PersonCommand::Erase { school, person, confirm }, config } => {
+            return admin::person_erase(config.as_deref(), *school, *person, confirm)
+        }
+        Command::Retention { command: RetentionCommand::Purge, config } => return admin::retention_purge(config.as_deref()),
         _ => {}
     }
     let engine = match load_engine(&cli.protocol_files) {
@@ -148,7 +287,13 @@ fn main() -> ExitCode {
         Command::Show { protocol, article, json } => show::show(&engine, &protocol, article.as_deref(), json),
         Command::Test { files, verbose } => scenario::run(&engine, &files, verbose),
         Command::Serve { config } => service::serve(config.as_deref(), engine),
-        Command::Validate { .. } | Command::Demo { .. } | Command::Audit { .. } => unreachable!("handled above"),
+        Command::Validate { .. }
+        | Command::Demo { .. }
+        | Command::Audit { .. }
+        | Command::Board { .. }
+        | Command::Account { .. }
+        | Command::Person { .. }
+        | Command::Retention { .. } => unreachable!("handled above"),
     }
 }
 

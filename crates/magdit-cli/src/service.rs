@@ -1,6 +1,8 @@
 //! The school service's commands: `serve`, `demo` (a fictitious school to try it with) and
-//! `audit verify`. Each reads the same configuration as the server.
+//! `audit verify`. Each reads the same configuration as the server; [`with_store`] opens its
+//! store for the commands that only talk to the store (here and in `admin`).
 
+use std::future::Future;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -26,9 +28,29 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     })
 }
 
-fn fail(e: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("magdit: {e}");
     ExitCode::FAILURE
+}
+
+/// Runs `task` on the store configured by `file` and prints what it returns; its error is the
+/// exit status (after it printed why).
+pub(crate) fn with_store<F, Fut>(file: Option<&Path>, task: F) -> ExitCode
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = Result<String, ExitCode>>,
+{
+    let (config, rt) = match (config(file), runtime()) {
+        (Ok(c), Ok(r)) => (c, r),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    match rt.block_on(async { task(open(&config).await?).await }) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
 }
 
 pub fn serve(file: Option<&Path>, engine: Engine) -> ExitCode {
@@ -94,13 +116,34 @@ pub fn audit_verify(file: Option<&Path>) -> ExitCode {
     })
 }
 
+/// Pupils' names: every first name with every surname, so that a demo school of a few
+/// thousand pupils has as few namesakes as a real one (a name shared by many pupils and parents
+/// makes every check compare them all).
 const FIRST_NAMES: &[&str] = &[
     "Daan", "Sanne", "Noah", "Emma", "Sem", "Julia", "Lucas", "Mila", "Finn", "Tess", "Levi", "Sophie", "Bram", "Zoë",
-    "Milan", "Lotte", "Jesse", "Fleur", "Thijs", "Noor", "Ruben", "Evi", "Luuk", "Lieke", "Stijn", "Isa", "Mees", "Anna",
+    "Milan", "Lotte", "Jesse", "Fleur", "Thijs", "Noor", "Ruben", "Evi", "Luuk", "Lieke", "Stijn", "Isa", "Mees",
+    "Anna", "Lars", "Sara", "Jayden", "Yara", "Gijs", "Nina", "Max", "Roos", "Tim", "Femke", "Thomas", "Eva", "Jens",
+    "Lisa", "Sven", "Maud", "Teun", "Iris", "Niels", "Vera", "Mohamed", "Fatima", "Adam", "Aya", "Yusuf", "Amira",
+    "Ömer", "Elif", "Rayan", "Sofia", "Jasper", "Liv", "Olivier", "Nora", "Boaz", "Hannah", "Dex", "Saar", "Siem",
+    "Lina", "Hugo", "Floor", "Joep", "Esmee", "Wout", "Jill", "Koen", "Merel", "Tygo", "Fenna", "Stan", "Lynn",
+    "Quinten", "Demi", "Olaf", "Kiki",
 ];
 const SURNAMES: &[&str] = &[
-    "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters",
-    "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "Kok",
+    "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos",
+    "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf",
+    "van der Meer", "Kok", "van Dijk", "Janssen", "de Jong", "van den Berg", "Willems", "Jacobs", "van der Linden",
+    "Vermeulen", "van den Heuvel", "van der Veen", "van den Broek", "Schouten", "Hoekstra", "van Wijk", "Koster",
+    "Prins", "Huisman", "Peeters", "van Beek", "van Vliet", "Kuipers", "Postma", "Maas", "Verbeek", "Blom",
+    "Timmermans", "van der Heijden", "Schipper", "Kramer", "Hermans", "Wijnands", "Evers", "Boersma", "Veenstra",
+    "van Dam", "Gerritsen", "de Haan", "Sanders", "Koning", "Bosman", "de Bruijn", "Martens", "Zijlstra", "Molenaar",
+    "Kuiper", "Wouters", "el Amrani", "Yilmaz", "Bouzid", "Öztürk", "Haddou", "Kaya", "Tahiri", "Ramdin", "Nguyen",
+    "Sedney", "Tjon A Fong", "Wiersma", "Scholten", "Groen", "Lammers",
+];
+/// Parents' first names; a parent has their child's surname.
+const PARENT_NAMES: &[&str] = &[
+    "Mark", "Linda", "Peter", "Sandra", "Erik", "Monique", "Jeroen", "Esther", "Martijn", "Marieke", "Bas", "Ingrid",
+    "Dennis", "Petra", "Richard", "Karin", "Hassan", "Samira", "Mehmet", "Ayşe", "Frank", "Wendy", "Arjan", "Saskia",
+    "Vincent", "Miranda", "Rob", "Yvonne", "Paul", "Anouk",
 ];
 const PURPOSES: &[&str] = &["social_media", "website", "newsletter", "school_guide", "school_app"];
 
@@ -108,25 +151,15 @@ const PURPOSES: &[&str] = &["social_media", "website", "newsletter", "school_gui
 /// a parent for each, their consent (deterministic, varied), staff, and one account per role,
 /// all with `password`.
 pub fn demo(file: Option<&Path>, pupils: usize, password: &str) -> ExitCode {
-    let (config, rt) = match (config(file), runtime()) {
-        (Ok(c), Ok(r)) => (c, r),
-        (Err(code), _) | (_, Err(code)) => return code,
-    };
-    rt.block_on(async {
-        let store = match open(&config).await {
-            Ok(s) => s,
-            Err(code) => return code,
-        };
-        match load_demo(&store, pupils, password).await {
-            Ok(lines) => {
-                for l in lines {
-                    println!("{l}");
-                }
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e),
-        }
-    })
+    with_store(file, |store| async move { load_demo(&store, pupils, password).await.map(|lines| lines.join("\n")).map_err(fail) })
+}
+
+/// The `i`th demo pupil's full name, and their surname: distinct for the first 84 × 83.
+fn pupil_name(i: usize) -> (String, &'static str) {
+    let (f, s) = (FIRST_NAMES.len(), SURNAMES.len());
+    // i ↦ (i mod f, (i div f + 7·(i mod f)) mod s) is one-to-one while i < f·s.
+    let surname = SURNAMES[(i / f + 7 * (i % f)) % s];
+    (format!("{} {surname}", FIRST_NAMES[i % f]), surname)
 }
 
 async fn load_demo(store: &Store, pupils: usize, password: &str) -> magdit_store::Result<Vec<String>> {
@@ -139,12 +172,12 @@ async fn load_demo(store: &Store, pupils: usize, password: &str) -> magdit_store
     let today = OffsetDateTime::now_utc().date();
     let mut rows = Vec::with_capacity(pupils * 2 + 3);
     for i in 0..pupils {
-        let name = format!("{} {}", FIRST_NAMES[i % FIRST_NAMES.len()], SURNAMES[(i / FIRST_NAMES.len() + i) % SURNAMES.len()]);
+        let (name, surname) = pupil_name(i);
         // Ages 12 to 17, so some pupils decide for themselves.
         let dob = today - Duration::days(365 * (12 + (i % 6) as i64) + (i % 300) as i64);
         let group = format!("{}{}", 1 + (i % 6), ["A", "B", "C"][i % 3]);
         rows.push(PersonInput { external_id: format!("LL-{:05}", 10_000 + i), name, role: Role::Pupil, date_of_birth: Some(dob), group: Some(group) });
-        let parent = format!("Ouder van {}", rows[rows.len() - 1].name);
+        let parent = format!("{} {surname}", PARENT_NAMES[(i * 7) % PARENT_NAMES.len()]);
         rows.push(PersonInput { external_id: format!("OU-{:05}", 10_000 + i), name: parent, role: Role::Parent, date_of_birth: None, group: None });
     }
     rows.push(PersonInput { external_id: "PE-00001".into(), name: "Anna Smit".into(), role: Role::Employee, date_of_birth: None, group: None });
@@ -179,4 +212,16 @@ async fn load_demo(store: &Store, pupils: usize, password: &str) -> magdit_store
         "  anna.smit@demo.magdit.nl  medewerker".into(),
         format!("  ouder@demo.magdit.nl      ouder van {}", rows[0].name),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_pupils_have_distinct_names() {
+        let n = FIRST_NAMES.len() * SURNAMES.len();
+        let names: std::collections::HashSet<String> = (0..n).map(|i| pupil_name(i).0).collect();
+        assert_eq!(names.len(), n);
+    }
 }

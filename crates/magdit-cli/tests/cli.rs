@@ -154,3 +154,60 @@ fn test_command_runs_scenario_files() {
     assert!(out.lines().last().unwrap().ends_with("passed, 0 failed"), "{out}");
     assert!(o.status.success());
 }
+
+/// `magdit` on the SQLite store in `data`.
+fn magdit_in(data: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_magdit"))
+        .args(args)
+        .env("MAGDIT_DATA_DIR", data)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run magdit");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_fresh_installation_gets_its_first_admin_and_serves_avg_requests() {
+    let data = std::env::temp_dir().join(format!("magdit-admin-{}", std::process::id()));
+    let run = |args: &[&str], stdin: &str| magdit_in(&data, args, stdin);
+
+    let o = run(&["board", "create", "--name", "Stichting Voorbeeld"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "board 1: Stichting Voorbeeld");
+    let create = ["account", "create", "--email", "bestuur@voorbeeld.nl", "--name", "Bea Bestuur", "--role", "board-admin"];
+    let o = run(&[&create[..], &["--school", "1"]].concat(), "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--school is not part of a board_admin grant"), "{}", stderr(&o));
+    let o = run(&[&create[..], &["--board", "1", "--password-stdin"]].concat(), "een lang wachtwoord\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("board_admin with a password"), "{}", stdout(&o));
+    let o = run(&[&create[..], &["--board", "1"]].concat(), "");
+    assert_eq!(o.status.code(), Some(2), "the address is taken");
+
+    // A school's person: exported, refused erasure under a wrong name, erased under theirs.
+    assert!(run(&["demo", "--pupils", "2"], "").status.success());
+    let o = run(&["person", "export", "--school", "1", "--person", "1"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let export: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let name = export["person"]["name"].as_str().unwrap().to_owned();
+    let o = run(&["person", "erase", "--school", "1", "--person", "1", "--confirm", "Iemand Anders"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing was erased"), "{}", stderr(&o));
+    let o = run(&["person", "erase", "--school", "1", "--person", "1", "--confirm", &name], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let erased: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(erased["person"], 1);
+    let o = run(&["person", "export", "--school", "1", "--person", "1"], "");
+    assert_eq!(o.status.code(), Some(2), "gone: {}", stderr(&o));
+
+    let o = run(&["retention", "purge"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["sessions"], 0, "{report}");
+    assert!(run(&["audit", "verify"], "").status.success());
+    std::fs::remove_dir_all(&data).ok();
+}

@@ -1,6 +1,6 @@
 //! Evaluation: a situation against one protocol's articles, to findings and a verdict.
 
-use magdit_analysis::{Analysis, Analyzer, Person};
+use magdit_analysis::{Analysis, Analyzer};
 use magdit_protocol::{Article, Fact, Lang, Localized, Outcome, OutcomeRule, Protocol, Rule, Scope};
 
 use crate::roster::{People, Roster};
@@ -13,12 +13,16 @@ use crate::verdict::{Facts, Finding, Verdict};
 pub(crate) struct Compiled {
     pub protocol: Protocol,
     pub analyzer: Analyzer,
+    /// The indices of the articles with a rule, each with whether it is evaluated after
+    /// the verdict ([`Rule::after_verdict`]), worked out once.
+    ruled: Vec<(usize, bool)>,
 }
 
 impl Compiled {
     pub fn new(protocol: Protocol) -> Self {
         let analyzer = Analyzer::new(&protocol.meta.school_names);
-        Compiled { protocol, analyzer }
+        let ruled = protocol.articles.iter().enumerate().filter_map(|(i, a)| Some((i, a.rule.as_ref()?.after_verdict()))).collect();
+        Compiled { protocol, analyzer, ruled }
     }
 
     pub fn check(&self, s: &Situation, roster: Option<&Roster>, lang: Lang) -> Verdict {
@@ -28,8 +32,12 @@ impl Compiled {
         let analysis = if text.is_empty() {
             Analysis::default()
         } else {
-            let people: Vec<Person<'_>> = people.iter().map(|p| Person { name: &p.name, keys: p.name_keys() }).collect();
-            self.analyzer.analyze(text, &people, actor)
+            // Numbered like `people`: inline first, then the roster.
+            let inline = s.people_index();
+            match roster {
+                Some(r) => self.analyzer.analyze(text, &[inline, r.people_index()], actor),
+                None => self.analyzer.analyze(text, &[inline], actor),
+            }
         };
         let mut sheet = Sheet::new(s, people, &analysis, actor);
         let meta = &self.protocol.meta;
@@ -39,15 +47,18 @@ impl Compiled {
 
         let mut findings = Vec::new();
         if in_scope {
-            let rules = self.protocol.articles.iter().filter_map(|a| a.rule.as_ref().map(|r| (a, r)));
-            let applicable: Vec<(&Article, &Rule)> = rules
-                .filter(|(_, r)| r.binds_role(s.actor.role) && r.actions.contains(&s.action))
+            let rules = self.ruled.iter().filter_map(|&(i, after)| {
+                let article = &self.protocol.articles[i];
+                article.rule.as_ref().map(|r| (article, r, after))
+            });
+            let applicable: Vec<(&Article, &Rule, bool)> = rules
+                .filter(|(_, r, _)| r.binds_role(s.actor.role) && r.actions.contains(&s.action))
                 .collect();
-            for (article, rule) in applicable.iter().filter(|(_, r)| !r.after_verdict()) {
+            for (article, rule, _) in applicable.iter().filter(|(_, _, after)| !after) {
                 findings.extend(evaluate(article, rule, &sheet, &ctx));
             }
             sheet.breach = findings.iter().any(|f| f.outcome == Outcome::Forbidden);
-            for (article, rule) in applicable.iter().filter(|(_, r)| r.after_verdict()) {
+            for (article, rule, _) in applicable.iter().filter(|(_, _, after)| *after) {
                 findings.extend(evaluate(article, rule, &sheet, &ctx));
             }
         } else if let Some(article) = meta.scope_article.as_deref().and_then(|id| self.protocol.article(id)) {

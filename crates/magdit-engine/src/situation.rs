@@ -1,6 +1,7 @@
 //! The situation a person describes: the input half of the check contract
 //! (`../shared/contract/check.md`). Unknown fields are errors, so a typo never passes.
 
+use magdit_analysis::PeopleIndex;
 use serde::Deserialize;
 
 use magdit_protocol::{Action, Audience, ChannelKind, Consent, DeviceKind, DeviceReason, MediaKind, MediaMaker, Permission, Relation, Role};
@@ -40,6 +41,10 @@ pub struct Situation {
     pub device: Device,
     #[serde(default)]
     pub people: Vec<PersonEntry>,
+    /// `people`'s names indexed for the text analysis, built at the first check and kept,
+    /// so a situation checked again (or a benchmark) does not rebuild it.
+    #[serde(skip)]
+    people_index: std::sync::OnceLock<PeopleIndex>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -124,10 +129,6 @@ pub struct PersonEntry {
     pub age: Option<u32>,
     #[serde(default)]
     pub consent: ConsentRecord,
-    /// The name's search fingerprints, computed on first use and kept with the person, so
-    /// checking many texts against one roster does not recompute them.
-    #[serde(skip)]
-    name_keys: std::sync::OnceLock<magdit_analysis::NameKeys>,
 }
 
 /// Consent per purpose. Only `social_media` is read by the shipped rules; the other
@@ -144,11 +145,7 @@ pub struct ConsentRecord {
 
 impl PersonEntry {
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        PersonEntry { id: id.into(), name: name.into(), role: None, age: None, consent: ConsentRecord::default(), name_keys: Default::default() }
-    }
-
-    pub fn name_keys(&self) -> magdit_analysis::NameKeys {
-        *self.name_keys.get_or_init(|| magdit_analysis::NameKeys::of(&self.name))
+        PersonEntry { id: id.into(), name: name.into(), role: None, age: None, consent: ConsentRecord::default() }
     }
 
     /// Absent consent is unknown: silence is not consent.
@@ -158,6 +155,11 @@ impl PersonEntry {
 }
 
 impl Situation {
+    /// The names of `people`, indexed for the text analysis.
+    pub(crate) fn people_index(&self) -> &PeopleIndex {
+        self.people_index.get_or_init(|| self.people.iter().map(|p| &p.name).collect())
+    }
+
     /// Parse one situation from JSON, naming the field and position of any error.
     pub fn from_json(json: &str) -> Result<Situation, SituationError> {
         Situation::from_json_in(json, &ParseContext::default())

@@ -1,5 +1,7 @@
 //! Filling the placeholders of reasons and requirements with the people concerned.
 
+use std::fmt::Write;
+
 use magdit_protocol::Lang;
 
 use crate::situation::PersonEntry;
@@ -24,7 +26,7 @@ impl Context<'_> {
             let after = &rest[open + 1..];
             match after.find('}') {
                 Some(close) => {
-                    out.push_str(&self.placeholder(&after[..close]));
+                    self.placeholder(&after[..close], &mut out);
                     rest = &after[close + 1..];
                 }
                 None => {
@@ -37,60 +39,76 @@ impl Context<'_> {
         out
     }
 
-    fn placeholder(&self, name: &str) -> String {
+    /// Writes the value of placeholder `name` to `out`.
+    fn placeholder(&self, name: &str, out: &mut String) {
+        let unknown = self.unknown.len();
+        let unidentified = usize::from(self.unidentified > 0);
         match name {
-            "refused" => self.list(self.refused.iter().map(|p| p.name.clone()).collect()),
-            "unknown" => {
-                let mut items: Vec<String> = self.unknown.iter().map(|p| p.name.clone()).collect();
-                items.extend(self.unidentified_phrase());
-                self.list(items)
-            }
-            "ask_consent" => {
-                let mut items: Vec<String> = self.unknown.iter().map(|p| self.whom_to_ask(p)).collect();
-                items.extend(self.unidentified_phrase());
-                self.list(items)
-            }
-            "school" => self.school.to_string(),
+            "refused" => self.list(out, self.refused.len(), |out, k| out.push_str(&self.refused[k].name)),
+            "unknown" => self.list(out, unknown + unidentified, |out, k| match self.unknown.get(k) {
+                Some(p) => out.push_str(&p.name),
+                None => self.unidentified_phrase(out),
+            }),
+            "ask_consent" => self.list(out, unknown + unidentified, |out, k| match self.unknown.get(k) {
+                Some(p) => self.whom_to_ask(p, out),
+                None => self.unidentified_phrase(out),
+            }),
+            "school" => out.push_str(self.school),
             // The loader admits only the names above.
-            other => format!("{{{other}}}"),
+            other => {
+                out.push('{');
+                out.push_str(other);
+                out.push('}');
+            }
         }
     }
 
-    fn unidentified_phrase(&self) -> Option<String> {
+    /// The other recognisable people (when there are any).
+    fn unidentified_phrase(&self, out: &mut String) {
         match (self.unidentified, self.lang) {
-            (0, _) => None,
-            (1, Lang::Nl) => Some("de andere herkenbare persoon".into()),
-            (n, Lang::Nl) => Some(format!("de {n} andere herkenbare personen")),
-            (1, Lang::En) => Some("the other recognisable person".into()),
-            (n, Lang::En) => Some(format!("the {n} other recognisable people")),
+            (0, _) => {}
+            (1, Lang::Nl) => out.push_str("de andere herkenbare persoon"),
+            (n, Lang::Nl) => {
+                let _ = write!(out, "de {n} andere herkenbare personen");
+            }
+            (1, Lang::En) => out.push_str("the other recognisable person"),
+            (n, Lang::En) => {
+                let _ = write!(out, "the {n} other recognisable people");
+            }
         }
     }
 
     /// Under 16 the parents decide about a pupil's images (AVG art. 8, UAVG art. 5).
-    fn whom_to_ask(&self, p: &PersonEntry) -> String {
+    fn whom_to_ask(&self, p: &PersonEntry, out: &mut String) {
         let minor = match p.age {
             Some(age) => age < 16,
             None => p.role == Some(magdit_protocol::Role::Pupil),
         };
         match (minor, self.lang) {
-            (true, Lang::Nl) => format!("de ouders/verzorgers van {}", p.name),
-            (true, Lang::En) => format!("the parents/guardians of {}", p.name),
-            (false, _) => p.name.clone(),
+            (true, Lang::Nl) => out.push_str("de ouders/verzorgers van "),
+            (true, Lang::En) => out.push_str("the parents/guardians of "),
+            (false, _) => {}
         }
+        out.push_str(&p.name);
     }
 
-    fn list(&self, items: Vec<String>) -> String {
+    /// Writes `n` items ("a, b en c"), each written by `item`.
+    fn list(&self, out: &mut String, n: usize, mut item: impl FnMut(&mut String, usize)) {
         let and = match self.lang {
             Lang::Nl => " en ",
             Lang::En => " and ",
         };
-        match items.len() {
-            0 => match self.lang {
-                Lang::Nl => "de betrokkenen".into(),
-                Lang::En => "the people concerned".into(),
-            },
-            1 => items.into_iter().next().unwrap_or_default(),
-            n => format!("{}{and}{}", items[..n - 1].join(", "), items[n - 1]),
+        if n == 0 {
+            out.push_str(match self.lang {
+                Lang::Nl => "de betrokkenen",
+                Lang::En => "the people concerned",
+            });
+        }
+        for k in 0..n {
+            if k > 0 {
+                out.push_str(if k + 1 == n { and } else { ", " });
+            }
+            item(out, k);
         }
     }
 }

@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use magdit_store::{AccountId, Actor, Channel, Grant, NewSession, SessionPolicy};
+use magdit_store::{AccountId, Actor, Channel, Grant, NewSession, SessionId, SessionPolicy};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -32,6 +32,8 @@ pub struct Principal {
     pub name: String,
     pub grants: Vec<Grant>,
     pub via: Via,
+    /// The session or API token the request came with.
+    pub session: SessionId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +61,8 @@ impl Principal {
             Some(csrf) => Via::Cookie { csrf: csrf.to_owned() },
             None => Via::Bearer,
         };
-        Principal { account: p.account.id, email: p.account.email, name: p.account.name, grants: p.grants, via }
+        let session = p.session.id;
+        Principal { account: p.account.id, email: p.account.email, name: p.account.name, grants: p.grants, via, session }
     }
 }
 
@@ -68,13 +71,17 @@ fn presented_token(headers: &HeaderMap) -> Option<(String, bool)> {
     if let Some(v) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         return v.strip_prefix("Bearer ").map(|t| (t.trim().to_owned(), false));
     }
+    cookie(headers, COOKIE).map(|t| (t.to_owned(), true))
+}
+
+/// The value of the cookie `name` the request carries.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|kv| kv.trim().strip_prefix(COOKIE).and_then(|rest| rest.strip_prefix('=')))
-        .map(|t| (t.to_owned(), true))
+        .find_map(|kv| kv.trim().strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
 }
 
 impl FromRequestParts<AppState> for Principal {
@@ -85,7 +92,7 @@ impl FromRequestParts<AppState> for Principal {
             return Ok(p.clone());
         }
         let (token, from_cookie) = presented_token(&parts.headers).ok_or_else(Problem::unauthenticated)?;
-        let principal = match state.store.authenticate(&token).await {
+        let principal = match state.request_cache.principal(&state.store, &token).await {
             Ok(p) => Principal::from_store(p),
             Err(magdit_store::Error::Unauthenticated) => return Err(Problem::unauthenticated()),
             Err(e) => return Err(e.into()),
@@ -130,16 +137,20 @@ impl LoginLimiter {
         }
     }
 
-    fn allow(&self, email: &str, client: Option<IpAddr>) -> bool {
+    pub fn allow(&self, email: &str, client: Option<IpAddr>) -> bool {
         let email_ok = self.per_email.check_key(&email.to_lowercase()).is_ok();
-        let client_ok = client.is_none_or(|c| self.per_client.check_key(&c).is_ok());
-        email_ok && client_ok
+        email_ok && self.allow_client(client)
+    }
+
+    /// A login without an address to count (an OIDC callback) counts for its client only.
+    pub fn allow_client(&self, client: Option<IpAddr>) -> bool {
+        client.is_none_or(|c| self.per_client.check_key(&c).is_ok())
     }
 }
 
 /// The client's address, when the server was started with connection info (not in tests
 /// that call the router directly).
-pub struct ClientAddr(Option<IpAddr>);
+pub struct ClientAddr(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
@@ -182,12 +193,25 @@ pub async fn login(
         }
         Err(e) => return Err(e.into()),
     };
+    let session = browser_session(&state, account.id).await?;
+    let answer = LoginAnswer { account: account.id.0, name: account.name, csrf_token: session.csrf_token };
+    Ok(([(header::SET_COOKIE, session.cookie)], Json(answer)).into_response())
+}
+
+/// A new browser session: the cookie that carries it, and the CSRF token for its changes.
+pub struct BrowserSession {
+    pub cookie: HeaderValue,
+    pub csrf_token: String,
+}
+
+/// Starts a browser session for `account` under the configured session policy; every way of
+/// logging in (password, OIDC) ends here.
+pub async fn browser_session(state: &AppState, account: AccountId) -> Result<BrowserSession, Problem> {
     let sessions = &state.config.sessions;
     let policy = SessionPolicy { idle: Some(sessions.idle()), absolute: sessions.absolute() };
-    let issued = state.store.create_session(account.id, &NewSession::Browser, policy).await?;
+    let issued = state.store.create_session(account, &NewSession::Browser, policy).await?;
     let cookie = session_cookie(&issued.token, sessions.absolute().whole_seconds(), sessions.secure_cookie);
-    let answer = LoginAnswer { account: account.id.0, name: account.name, csrf_token: issued.csrf_token.unwrap_or_default() };
-    Ok(([(header::SET_COOKIE, cookie)], Json(answer)).into_response())
+    Ok(BrowserSession { cookie, csrf_token: issued.csrf_token.unwrap_or_default() })
 }
 
 fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
@@ -254,6 +278,10 @@ pub struct MeAnswer {
     /// Each grant: `role` and its `board` or `school` (and `person` for guardians and pupils).
     #[schema(value_type = Vec<Object>)]
     pub grants: Vec<Grant>,
+    /// For a browser session: the token to send as `X-CSRF-Token` with changes (a login that
+    /// ends in a redirect, like OIDC, cannot hand it over otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
 }
 
 /// Who is logged in.
@@ -266,6 +294,10 @@ pub async fn me(principal: Principal) -> Json<MeAnswer> {
         email: principal.email.clone(),
         name: principal.name.clone(),
         grants: principal.grants.clone(),
+        csrf_token: match &principal.via {
+            Via::Cookie { csrf } => Some(csrf.clone()),
+            Via::Bearer => None,
+        },
     })
 }
 

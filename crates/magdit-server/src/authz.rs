@@ -11,15 +11,20 @@
 //! | read "mag in beeld: ja/nee/onbekend"    | all   | all            | all      | own children    | self             |
 //! | read consent history and who decides    | all   | –              | –        | own children    | self             |
 //! | give, refuse, withdraw consent          | all¹  | –              | –        | own child < 16  | self from 16     |
-//! | purposes, protocol, accounts, audit     | yes   | –              | –        | –               | –                |
+//! | purposes, protocol, retention, audit    | yes   | –              | –        | –               | –                |
+//! | accounts and grants in the school       | yes²  | –              | –        | –               | –                |
 //! | stored checks                           | all   | all            | own      | own             | own              |
 //! | AVG export and erasure of a person      | yes   | –              | –        | –               | –                |
+//! | own password, sessions and API tokens   | yes   | yes            | yes      | yes             | yes              |
 //!
 //! ¹ an admin records a decision made on paper by whoever may decide.
+//! ² grants of this school only, never a board grant; an account's password and whether it is
+//!   disabled only when the admin administers every school (and board) the account holds a
+//!   grant in ([`administers_all`]), so one school cannot take over an account of another.
 //! Admin = school admin (schoolleiding) of the school, or board admin of its board.
 //! A school the account holds no grant in answers 404, as if it did not exist.
 
-use magdit_store::{BoardId, Grant, PersonId, SchoolId};
+use magdit_store::{AccountId, BoardId, Grant, PersonId, SchoolId};
 
 use crate::problem::Problem;
 
@@ -79,6 +84,11 @@ impl SchoolAccess {
         self.admin || self.leidinggevende
     }
 
+    /// Whose stored checks `account` may read here: everyone's (None) or only its own.
+    pub fn checks_of(&self, account: AccountId) -> Option<AccountId> {
+        (!self.reads_all_checks()).then_some(account)
+    }
+
     /// The role a check by this account acts in, when the request does not say: the most
     /// specific grant.
     pub fn acting_role(&self) -> magdit_protocol::Role {
@@ -93,6 +103,18 @@ impl SchoolAccess {
             Role::Parent
         }
     }
+}
+
+/// Whether `admin`'s grants administer every scope of `target`'s grants: each board grant's
+/// board, and each school grant's school (as its school admin or its board's admin).
+/// `board_of` gives a school's board.
+pub fn administers_all(admin: &[Grant], target: &[Grant], board_of: impl Fn(SchoolId) -> Option<BoardId>) -> bool {
+    let board_admin = |b: BoardId| admin.contains(&Grant::BoardAdmin { board: b });
+    target.iter().all(|g| match (g.board(), g.school()) {
+        (Some(b), _) => board_admin(b),
+        (_, Some(s)) => admin.contains(&Grant::SchoolAdmin { school: s }) || board_of(s).is_some_and(board_admin),
+        (None, None) => false,
+    })
 }
 
 /// How an account stands to one person of the roster; decided with the guardian links.
@@ -161,6 +183,27 @@ mod tests {
         assert_eq!(a.acting_role(), magdit_protocol::Role::Parent);
         let p = SchoolAccess::of(&[Grant::Pupil { school: SCHOOL, person: PersonId(8) }], SCHOOL, BOARD).unwrap();
         assert_eq!(p.acting_role(), magdit_protocol::Role::Pupil);
+    }
+
+    #[test]
+    fn an_admin_administers_an_account_only_in_all_its_schools() {
+        let teacher_at_two = [Grant::Employee { school: SCHOOL }, Grant::Employee { school: SchoolId(2) }];
+        let board_of = |s: SchoolId| Some(if s == SchoolId(3) { BoardId(11) } else { BOARD });
+        assert!(!administers_all(&[Grant::SchoolAdmin { school: SCHOOL }], &teacher_at_two, board_of));
+        assert!(administers_all(&[Grant::BoardAdmin { board: BOARD }], &teacher_at_two, board_of));
+        assert!(!administers_all(&[Grant::BoardAdmin { board: BOARD }], &[Grant::Employee { school: SchoolId(3) }], board_of));
+        let other_board_admin = [Grant::BoardAdmin { board: BoardId(11) }];
+        assert!(!administers_all(&[Grant::SchoolAdmin { school: SCHOOL }], &other_board_admin, board_of));
+        assert!(administers_all(&other_board_admin, &other_board_admin, board_of));
+    }
+
+    #[test]
+    fn only_admins_and_leidinggevenden_read_every_check() {
+        let me = AccountId(5);
+        let lead = SchoolAccess::of(&[Grant::Leidinggevende { school: SCHOOL }], SCHOOL, BOARD).unwrap();
+        assert_eq!(lead.checks_of(me), None);
+        let teacher = SchoolAccess::of(&[Grant::Employee { school: SCHOOL }], SCHOOL, BOARD).unwrap();
+        assert_eq!(teacher.checks_of(me), Some(me));
     }
 
     #[test]

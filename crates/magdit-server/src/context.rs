@@ -46,7 +46,7 @@ impl InSchool {
     /// `principal` entering `school`; 404 when it holds no grant there.
     pub async fn enter(state: &AppState, principal: Principal, school: SchoolId) -> Result<InSchool, Problem> {
         let hidden = || Problem::not_found(format!("school {school} not found"));
-        let school = match state.store.school(school).await {
+        let school = match state.request_cache.school(&state.store, school).await {
             Ok(s) => s,
             Err(magdit_store::Error::NotFound { .. }) => return Err(hidden()),
             Err(e) => return Err(e.into()),

@@ -6,10 +6,12 @@
 //! ```
 //!
 //! Layout: `config` (settings), `state` (what handlers share), `auth` (sessions, login),
-//! `authz` (the rules of who may do what), `context` (the tenant-scoped extractor),
-//! `problem` (errors), `routes/*` (one module per resource), `openapi` (the document),
-//! `protocol_cache` (a school's own protocol, in an engine of its own), `roster_cache` and
-//! `checks_log` (what makes a check fast), `metrics`, `telemetry`.
+//! `oidc` (login through a school's identity provider), `authz` (the rules of who may do
+//! what), `context` (the tenant-scoped extractor), `problem` (errors), `routes/*` (one module
+//! per resource), `openapi` (the document), `protocol_cache` (a school's own protocol, in an
+//! engine of its own), `request_cache`, `roster_cache` and
+//! `checks_log` (what makes a check fast), `purge`
+//! (retention, in the background), `metrics`, `telemetry`.
 
 mod auth;
 mod authz;
@@ -18,9 +20,12 @@ mod clock;
 pub mod config;
 mod context;
 mod metrics;
+mod oidc;
 mod openapi;
 mod problem;
 mod protocol_cache;
+mod purge;
+mod request_cache;
 mod roster_cache;
 mod routes;
 mod state;
@@ -30,7 +35,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{middleware, Router};
 use magdit_engine::Engine;
 use magdit_store::Store;
@@ -50,7 +55,13 @@ pub fn app(state: AppState) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/tokens", post(auth::create_token))
+        .route("/auth/providers", get(oidc::providers))
+        .route("/auth/oidc/{provider}/start", get(oidc::start))
+        .route("/auth/oidc/{provider}/callback", get(oidc::callback))
         .route("/me", get(auth::me))
+        .route("/me/password", put(routes::me::change_password))
+        .route("/me/sessions", get(routes::me::sessions))
+        .route("/me/sessions/{session}", delete(routes::me::revoke_session))
         .route("/boards/{board}/schools", post(routes::schools::create))
         .route("/schools", get(routes::schools::list))
         .route("/schools/{school}", get(routes::schools::get))
@@ -81,6 +92,18 @@ pub fn app(state: AppState) -> Router {
         .route("/schools/{school}/people/{person}/consent", get(routes::consent::pupil_consent))
         .route("/schools/{school}/people/{person}/consent/history", get(routes::consent::history))
         .route("/schools/{school}/people/{person}/consent/{purpose}", post(routes::consent::decide))
+        .route("/schools/{school}/accounts", get(routes::accounts::list).post(routes::accounts::create))
+        .route("/schools/{school}/accounts/{account}", get(routes::accounts::get))
+        .route("/schools/{school}/accounts/{account}/grants", post(routes::accounts::add_grant))
+        .route("/schools/{school}/accounts/{account}/grants/{role}", delete(routes::accounts::revoke_grant))
+        .route("/schools/{school}/accounts/{account}/password", put(routes::accounts::set_password))
+        .route("/schools/{school}/accounts/{account}/disable", post(routes::accounts::disable))
+        .route("/schools/{school}/accounts/{account}/enable", post(routes::accounts::enable))
+        .route("/schools/{school}/people/{person}/export", get(routes::privacy::export))
+        .route("/schools/{school}/people/{person}/erase", post(routes::privacy::erase))
+        .route("/schools/{school}/retention", get(routes::retention::get).put(routes::retention::set))
+        .route("/schools/{school}/checks", get(routes::checks::list))
+        .route("/schools/{school}/checks/{check}", get(routes::checks::get))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { problem::Problem::not_found("no such endpoint") })
         .layer(DefaultBodyLimit::max(limits.body_bytes));
@@ -90,6 +113,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/metrics", get(metrics::expose))
+        .layer(middleware::from_fn_with_state(state.clone(), request_cache::forget_after_changes))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_millis(limits.request_timeout_ms)))
         .layer(TraceLayer::new_for_http())
@@ -109,9 +133,14 @@ pub async fn serve(config: Config, engine: Engine) -> Result<(), ServeError> {
         .await
         .map_err(|e| ServeError(format!("cannot listen on {}: {e}", config.listen)))?;
     tracing::info!(listen = %config.listen, store = %magdit_store::db::redact_url(&url), "magdit serving");
+    let purger = config.retention.interval().map(|every| purge::start(store.clone(), every));
     let (state, writer) = AppState::start(store, engine, config);
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal()).await.map_err(|e| ServeError(e.to_string()))?;
+    let served = axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal()).await;
+    if let Some(p) = purger {
+        p.abort();
+    }
+    served.map_err(|e| ServeError(e.to_string()))?;
     // The router and its state are gone; the writer drains the queue and stops.
     let _ = writer.await;
     Ok(())

@@ -55,7 +55,7 @@ impl Metrics {
         registry.register("http_request_duration_seconds", "Time to answer an HTTP request", latency.clone());
         registry.register("checks", "Checks answered, by verdict", checks.clone());
         let dropped_checks = Counter::default();
-        registry.register("checks_not_stored", "Checks whose record was dropped because the store fell behind", dropped_checks.clone());
+        registry.register("checks_not_stored", "Checks whose record was dropped: the store fell behind, failed or refused it", dropped_checks.clone());
         Metrics { registry, requests, latency, checks, dropped_checks }
     }
 

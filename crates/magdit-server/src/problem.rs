@@ -30,7 +30,7 @@ fn status_code<S: serde::Serializer>(s: &StatusCode, ser: S) -> Result<S::Ok, S:
 }
 
 impl Problem {
-    fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Problem {
+    pub(crate) fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Problem {
         Problem { kind, title, status, detail: detail.into(), field: None, line: None, column: None }
     }
 

@@ -15,6 +15,10 @@ use time::{Date, OffsetDateTime};
 #[derive(Default)]
 pub struct RosterCache {
     schools: Mutex<HashMap<SchoolId, Arc<Cached>>>,
+    /// One load at a time per school: after a change, the checks that arrive while the
+    /// roster is being read again wait for that one read instead of each starting their own
+    /// (dozens of concurrent loads of a large school would take seconds each).
+    loading: Mutex<HashMap<SchoolId, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 struct Cached {
@@ -26,22 +30,30 @@ struct Cached {
 impl RosterCache {
     /// `school`'s roster as of its revision and `now`'s day.
     pub async fn get(&self, store: &Store, school: &School, now: OffsetDateTime) -> magdit_store::Result<Arc<Roster>> {
-        if let Some(c) = self.lookup(school.id) {
-            if c.revision == school.revision && c.day == now.date() {
-                return Ok(c.roster.clone());
-            }
+        if let Some(roster) = self.current(school, now) {
+            return Ok(roster);
         }
-        // Two checks that miss at once both load; the later insert wins. Rare and harmless.
+        let gate = self.loading.lock().map(|mut m| m.entry(school.id).or_default().clone()).unwrap_or_default();
+        let _loading = gate.lock().await;
+        // Another check may have loaded it while this one waited.
+        if let Some(roster) = self.current(school, now) {
+            return Ok(roster);
+        }
         let roster = Arc::new(load(store, school.id, now).await?);
         let cached = Arc::new(Cached { revision: school.revision, day: now.date(), roster: roster.clone() });
         if let Ok(mut map) = self.schools.lock() {
-            map.insert(school.id, cached);
+            if map.get(&school.id).is_none_or(|c| c.revision <= school.revision) {
+                map.insert(school.id, cached);
+            }
         }
         Ok(roster)
     }
 
-    fn lookup(&self, school: SchoolId) -> Option<Arc<Cached>> {
-        self.schools.lock().ok()?.get(&school).cloned()
+    /// The cached roster, if it is of `school`'s revision (or a later one: a request that
+    /// read the school just before a change) and of `now`'s day.
+    fn current(&self, school: &School, now: OffsetDateTime) -> Option<Arc<Roster>> {
+        let c = self.schools.lock().ok()?.get(&school.id).cloned()?;
+        (c.revision >= school.revision && c.day == now.date()).then(|| c.roster.clone())
     }
 }
 

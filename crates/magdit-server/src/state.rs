@@ -13,8 +13,10 @@ use crate::checks_log::ChecksLog;
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::oidc::Oidc;
 use crate::problem::Problem;
 use crate::protocol_cache::ProtocolCache;
+use crate::request_cache::RequestCache;
 use crate::roster_cache::RosterCache;
 
 /// Cheap to clone: everything inside is shared.
@@ -26,9 +28,11 @@ pub struct AppState {
     /// Schools' own protocols, each in an engine of its own.
     pub protocols: Arc<ProtocolCache>,
     pub rosters: Arc<RosterCache>,
+    pub request_cache: Arc<RequestCache>,
     pub metrics: Arc<Metrics>,
     pub checks: Arc<ChecksLog>,
     pub logins: Arc<LoginLimiter>,
+    pub oidc: Arc<Oidc>,
     pub config: Arc<Config>,
 }
 
@@ -43,9 +47,11 @@ impl AppState {
             engine: Arc::new(engine),
             protocols: Arc::new(ProtocolCache::default()),
             rosters: Arc::new(RosterCache::default()),
+            request_cache: Arc::new(RequestCache::default()),
             metrics: Arc::new(metrics),
             checks: Arc::new(checks),
             logins: Arc::new(LoginLimiter::new()),
+            oidc: Arc::new(Oidc::new(&config.oidc)),
             config: Arc::new(config),
         };
         (state, writer)

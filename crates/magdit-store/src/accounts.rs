@@ -164,6 +164,38 @@ impl Grant {
         }
     }
 
+    /// The grant of `role` with the scope it needs: a board for `board_admin`, a school for
+    /// the others, and the person for `guardian` and `pupil`. A missing or superfluous part is
+    /// Invalid naming it (`board`, `school`, `person`).
+    pub fn scoped(
+        role: GrantRole,
+        board: Option<BoardId>,
+        school: Option<SchoolId>,
+        person: Option<PersonId>,
+    ) -> Result<Grant> {
+        let needs_person = matches!(role, GrantRole::Guardian | GrantRole::Pupil);
+        let extra = |field: &'static str| Err(Error::invalid(field, format!("is not part of a {role} grant")));
+        match (role, board.is_some(), school.is_some(), person.is_some()) {
+            (GrantRole::BoardAdmin, _, true, _) => return extra("school"),
+            (GrantRole::BoardAdmin, _, _, true) => return extra("person"),
+            (GrantRole::BoardAdmin, ..) => {}
+            (_, true, _, _) => return extra("board"),
+            (_, _, _, true) if !needs_person => return extra("person"),
+            _ => {}
+        }
+        let missing = |field: &'static str| Error::invalid(field, format!("is needed for a {role} grant"));
+        let school = || school.ok_or_else(|| missing("school"));
+        let person = || person.ok_or_else(|| missing("person"));
+        Ok(match role {
+            GrantRole::BoardAdmin => Grant::BoardAdmin { board: board.ok_or_else(|| missing("board"))? },
+            GrantRole::SchoolAdmin => Grant::SchoolAdmin { school: school()? },
+            GrantRole::Leidinggevende => Grant::Leidinggevende { school: school()? },
+            GrantRole::Employee => Grant::Employee { school: school()? },
+            GrantRole::Guardian => Grant::Guardian { school: school()?, person: person()? },
+            GrantRole::Pupil => Grant::Pupil { school: school()?, person: person()? },
+        })
+    }
+
     /// The grant a stored row describes; a row that is not one (edited by hand) is a decode
     /// error naming the column.
     pub(crate) fn from_parts(
@@ -173,21 +205,11 @@ impl Grant {
         person: Option<i64>,
     ) -> Result<Grant, sqlx::Error> {
         let role: GrantRole = parse_column("role", role)?;
-        let missing = |column: &str| sqlx::Error::ColumnDecode {
-            index: column.into(),
-            source: format!("missing for a {role} grant").into(),
-        };
-        let school = || school.map(SchoolId).ok_or_else(|| missing("school_id"));
-        let person = || person.map(PersonId).ok_or_else(|| missing("person_id"));
-        Ok(match role {
-            GrantRole::BoardAdmin => {
-                Grant::BoardAdmin { board: board.map(BoardId).ok_or_else(|| missing("board_id"))? }
+        Grant::scoped(role, board.map(BoardId), school.map(SchoolId), person.map(PersonId)).map_err(|e| match e {
+            Error::Invalid { field, reason } => {
+                sqlx::Error::ColumnDecode { index: format!("{field}_id"), source: reason.into() }
             }
-            GrantRole::SchoolAdmin => Grant::SchoolAdmin { school: school()? },
-            GrantRole::Leidinggevende => Grant::Leidinggevende { school: school()? },
-            GrantRole::Employee => Grant::Employee { school: school()? },
-            GrantRole::Guardian => Grant::Guardian { school: school()?, person: person()? },
-            GrantRole::Pupil => Grant::Pupil { school: school()?, person: person()? },
+            other => sqlx::Error::Decode(other.into()),
         })
     }
 }
@@ -742,6 +764,18 @@ mod tests {
         assert_eq!(Grant::from_parts("guardian", None, Some(3), Some(17)).unwrap(), g);
         assert!(Grant::from_parts("guardian", None, Some(3), None).is_err());
         assert!(Grant::from_parts("superuser", None, Some(3), None).is_err());
+        assert!(matches!(
+            Grant::scoped(GrantRole::Employee, None, Some(SchoolId(3)), Some(PersonId(17))),
+            Err(Error::Invalid { field: "person", .. })
+        ));
+        assert!(matches!(
+            Grant::scoped(GrantRole::BoardAdmin, None, Some(SchoolId(3)), None),
+            Err(Error::Invalid { field: "school", .. })
+        ));
+        assert_eq!(
+            Grant::scoped(GrantRole::BoardAdmin, Some(BoardId(1)), None, None).unwrap(),
+            Grant::BoardAdmin { board: BoardId(1) }
+        );
         assert_eq!(Grant::BoardAdmin { board: BoardId(1) }.chain(), Chain::Board(BoardId(1)));
         assert_eq!(g.chain(), Chain::School(SchoolId(3)));
     }

@@ -6,6 +6,8 @@
 //! to save them, and then only for the school's retention period for texts (30 days by
 //! default), after which [`crate::retention`] blanks them and the check stays.
 
+use std::collections::HashSet;
+
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
@@ -181,6 +183,27 @@ impl Prepared {
     }
 }
 
+/// Rows per INSERT statement of [`Store::store_checks`], largest first: a batch goes in
+/// statements of these sizes, so each connection prepares at most three statement texts, and
+/// a statement holds at most 176 parameters (SQLite looks a parameter's name up by walking
+/// the statement's list of them, so very long statements cost more per row, not less).
+const ROWS_PER_INSERT: [usize; 3] = [16, 4, 1];
+
+/// `INSERT INTO checks … VALUES (…), (…) RETURNING …` for `rows` rows.
+fn insert_checks_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let p: Vec<String> = (1..=11).map(|k| format!("${}", r * 11 + k)).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO checks (school_id, account_id, protocol_id, protocol_version, outcome, verdict_json, facts_json, \
+         saved, post_text, situation_json, created_at) VALUES {} RETURNING {CHECK_COLUMNS}",
+        values.join(", ")
+    )
+}
+
 impl Store {
     /// Stores a check of `school`. The text and situation are kept only if `check.save`. The
     /// account must hold a grant in the school or be an admin of its board (NotFound
@@ -200,8 +223,12 @@ impl Store {
             batch.iter().map(|(school, check)| Ok((*school, check, Prepared::of(check)?))).collect::<Result<_>>()?;
         let now = clock::now();
         let mut tx = self.begin().await?;
-        let mut stored = Vec::with_capacity(prepared.len());
-        for (school, check, p) in prepared {
+        // A batch holds many checks of few accounts: each school and account is checked once.
+        let mut checked = HashSet::new();
+        for (school, check, _) in &prepared {
+            if !checked.insert((*school, check.account)) {
+                continue;
+            }
             let exists: Option<i64> = sql!(tx.conn(), "finding the school of a check", |c| {
                 sqlx::query_scalar("SELECT id FROM schools WHERE id = $1").bind(school.0).fetch_optional(c).await
             })?;
@@ -223,30 +250,39 @@ impl Store {
                 Some(Some(_)) => return Err(Error::conflict("account", check.account, "is disabled")),
                 Some(None) => {}
             }
-            let sql = format!(
-                "INSERT INTO checks (school_id, account_id, protocol_id, protocol_version, outcome, verdict_json, facts_json, \
-                 saved, post_text, situation_json, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                 RETURNING {CHECK_COLUMNS}"
-            );
-            let row: StoredCheck = sql!(tx.conn(), "storing a check", |c| {
-                sqlx::query_as(&sql)
-                    .bind(school.0)
-                    .bind(check.account.0)
-                    .bind(&p.protocol)
-                    .bind(&p.version)
-                    .bind(&p.outcome)
-                    .bind(&check.verdict)
-                    .bind(&check.facts)
-                    .bind(check.save)
-                    .bind(&p.text)
-                    .bind(&p.situation)
-                    .bind(now)
-                    .fetch_one(c)
-                    .await
+        }
+        // Several rows per statement: a statement is a round trip to the database (on SQLite,
+        // to the connection's thread), which costs more than a row.
+        let mut stored = Vec::with_capacity(prepared.len());
+        let mut rest = &prepared[..];
+        while !rest.is_empty() {
+            let n = ROWS_PER_INSERT.into_iter().find(|&n| n <= rest.len()).unwrap_or(1);
+            let (rows, after) = rest.split_at(n);
+            rest = after;
+            let sql = insert_checks_sql(rows.len());
+            let inserted: Vec<StoredCheck> = sql!(tx.conn(), "storing checks", |c| {
+                let mut query = sqlx::query_as(&sql);
+                for (school, check, p) in rows {
+                    query = query
+                        .bind(school.0)
+                        .bind(check.account.0)
+                        .bind(&p.protocol)
+                        .bind(&p.version)
+                        .bind(&p.outcome)
+                        .bind(&check.verdict)
+                        .bind(&check.facts)
+                        .bind(check.save)
+                        .bind(&p.text)
+                        .bind(&p.situation)
+                        .bind(now);
+                }
+                query.fetch_all(c).await
             })?;
-            stored.push(row);
+            stored.extend(inserted);
         }
         tx.commit().await?;
+        // RETURNING promises no order; ids follow the order of insertion.
+        stored.sort_by_key(|c| c.id);
         Ok(stored)
     }
 

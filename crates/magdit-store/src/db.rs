@@ -160,6 +160,8 @@ impl Store {
                 .filename(path)
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
+                // FULL, not NORMAL: in WAL mode NORMAL survives kill -9 but may lose the last
+                // commits on power loss; a recorded consent decision must survive both.
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(options.busy_timeout);

@@ -134,7 +134,7 @@ pub(crate) fn is_token(s: &str) -> bool {
 
 /// The SHA-256 of a token, hex: what the store keeps instead of the token. (A token has 256
 /// random bits, so a fast hash suffices; a slow one would only slow every request.)
-pub(crate) fn token_digest(token: &str) -> String {
+pub fn token_digest(token: &str) -> String {
     crate::audit::hex(&Sha256::digest(token.as_bytes()))
 }
 

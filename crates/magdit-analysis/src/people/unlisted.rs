@@ -3,7 +3,7 @@
 
 use super::listed::Found;
 use super::lists::{
-    word_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, PRONOUN, STRONG_PARTICLE, SURNAME, TITLE,
+    hash_flags, AMBIGUOUS, FIRST_NAME, PARTICLE, PRONOUN, STRONG_PARTICLE, SURNAME, TITLE,
     WEAK_PARTICLE,
 };
 use super::text::{
@@ -55,10 +55,6 @@ fn in_web_address(text: &str, at: usize) -> bool {
         .map_or(text.len(), |i| at + i);
     let chunk = &text[start..end];
     chunk.contains('@') || chunk.contains("://") || chunk.contains("www.")
-}
-
-fn word<'t>(text: &'t str, tokens: &[Token], i: usize) -> &'t str {
-    tokens[i].str(text)
 }
 
 /// The gap before token `i` can join it to the previous token within a name.
@@ -170,8 +166,8 @@ fn initials(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
             .take_while(|t| is_initial(t, text))
             .count();
         let (_, particles) = surname_at(text, tokens, i + initials)?;
-        let last = word(text, tokens, hit.next - 1);
-        return (initials >= 2 || particles > 0 || word_flags(last) & SURNAME != 0).then_some(hit);
+        let last = &tokens[hit.next - 1];
+        return (initials >= 2 || particles > 0 || last.list_flags() & SURNAME != 0).then_some(hit);
     }
     // "A van der Damhuis": a bare capital letter needs a tussenvoegsel after it.
     if t.str(text).chars().count() == 1 && only_spaces(&text[t.end..tokens.get(i + 1)?.start]) {
@@ -196,7 +192,7 @@ fn particles(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     if particles == 0 {
         return None;
     }
-    let surname = word(text, tokens, i + particles);
+    let surname = &tokens[i + particles];
     // A capitalised "Den" or "Ter" alone starts a place ("Den Haag", "Ter Apel"); before a
     // surname it is capitalised only after a title, which `titled` handles.
     if particles == 1 && tokens[i].capitalised() && tokens[i].has(STRONG_PARTICLE) {
@@ -204,7 +200,7 @@ fn particles(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
     }
     let strong = (i..i + particles)
         .any(|k| tokens[k].has(STRONG_PARTICLE) && (k > i || !tokens[k].capitalised()));
-    (strong || word_flags(surname) & SURNAME != 0).then_some(hit)
+    (strong || surname.list_flags() & SURNAME != 0).then_some(hit)
 }
 
 /// A first name from the list, capitalised, with whatever surname follows it.
@@ -214,10 +210,10 @@ fn first_name(text: &str, tokens: &[Token], i: usize) -> Option<Hit> {
         return None;
     }
     let w = t.str(text);
-    let (flags, end) = match word_flags(w) {
+    let (flags, end) = match t.list_flags() {
         0 => {
             let stem = strip_possessive_s(w)?;
-            (word_flags(stem), t.start + stem.len())
+            (t.stem.map_or(0, hash_flags), t.start + stem.len())
         }
         f => (f, t.end),
     };
@@ -266,7 +262,7 @@ fn extend_with_surname(text: &str, tokens: &[Token], hit: &mut Hit) {
             return;
         }
         // "Sanne Daan en Noor": a following first name is a second person.
-        let flags = word_flags(next.str(text));
+        let flags = next.list_flags();
         if next.is(TITLECASE) && flags & FIRST_NAME != 0 && flags & SURNAME == 0 {
             return;
         }

@@ -24,14 +24,20 @@ pub struct App {
 
 impl App {
     pub async fn start(store: Store) -> App {
-        let config = Config { sessions: magdit_server::config::Sessions { secure_cookie: false, ..Default::default() }, ..Config::default() };
-        let (state, _writer) = AppState::start(store.clone(), Engine::builtin(), config);
+        App::start_with(store, |_, _| {}).await
+    }
+
+    /// The app with settings changed by `configure`, which is told the app's base URL.
+    pub async fn start_with(store: Store, configure: impl FnOnce(&str, &mut Config)) -> App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-        let addr = listener.local_addr().expect("bound address");
+        let base = format!("http://{}", listener.local_addr().expect("bound address"));
+        let mut config = Config { sessions: magdit_server::config::Sessions { secure_cookie: false, ..Default::default() }, ..Config::default() };
+        configure(&base, &mut config);
+        let (state, _writer) = AppState::start(store.clone(), Engine::builtin(), config);
         tokio::spawn(async move {
             axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await.ok();
         });
-        App { base: format!("http://{addr}"), store, http: reqwest::Client::new() }
+        App { base, store, http: reqwest::Client::new() }
     }
 
     /// Sends `method path` with `token` as bearer (if any) and `body` as JSON (if any).
