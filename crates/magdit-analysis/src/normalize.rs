@@ -540,18 +540,6 @@ mod tests {
 }
 
 
-#[cfg(test)]
-mod profile {
-    #[test]
-    #[ignore]
-    fn norm_loop() {
-        let t = "Trots op onze leerlingen van groep 8, wat een prachtige musical vanavond! Dank aan alle ouders en collega's die hebben geholpen. Op persoonlijke titel: wat een mooie avond was het, ik heb genoten van elke minuut en de kinderen hebben het super gedaan.";
-        let mut n = super::Norm::default();
-        for _ in 0..10_000 {
-            n.build(std::hint::black_box(t));
-        }
-    }
-}
 
 #[cfg(test)]
 mod map_tests {

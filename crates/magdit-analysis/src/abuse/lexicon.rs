@@ -484,16 +484,3 @@ mod tests {
         assert!(l.is_glue(b"een"));
     }
 }
-#[cfg(test)]
-mod probe {
-    #[test]
-    #[ignore]
-    fn probe() {
-        let l = &*super::LEX;
-        for w in std::env::var("PROBE").unwrap_or_default().split(',') {
-            let i = l.strings.iter().position(|s| s == w);
-            println!("{w}: {:?}", i.map(|i| l.pats[i]));
-        }
-        println!("{:?}", super::typo_variants("homoseksuelen"));
-    }
-}
