@@ -238,8 +238,8 @@ impl Lex {
 
 pub(crate) static LEX: LazyLock<Lex> = LazyLock::new(build);
 
-/// A DFA: about 22 MB, built once in about 0.1–0.15 s (release), and the fastest search
-/// per text. `ContiguousNFA` would take about 1.3 MB and be somewhat slower per text.
+/// A contiguous NFA: about 1.3 MB, built in a few ms, so a cold `magdit check` stays fast. A
+/// DFA (about 22 MB, 0.1–0.15 s to build) searches only a little faster (BENCHMARKS.md).
 const AUTOMATON: aho_corasick::AhoCorasickKind = aho_corasick::AhoCorasickKind::ContiguousNFA;
 
 fn is_word(p: &str) -> bool {
