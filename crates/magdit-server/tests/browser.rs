@@ -118,7 +118,13 @@ impl Browser {
     async fn find(&self, css: &str) -> fantoccini::elements::Element {
         match self.c.find(Locator::Css(css)).await {
             Ok(e) => e,
-            Err(e) => panic!("no `{css}` on {}: {e}", self.url().await),
+            Err(e) => {
+                let main = match self.c.find(Locator::Css("main")).await {
+                    Ok(m) => m.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                panic!("no `{css}` on {}: {e}\nthe page says: {main}", self.url().await)
+            }
         }
     }
 
@@ -134,6 +140,20 @@ impl Browser {
         self.find(css).await.click().await.expect("clicks");
     }
 
+    /// Clicks `css`, which loads a new page, and waits until it has.
+    async fn submit(&self, css: &str) {
+        self.c.execute("window.magditOldPage = true; return true;", vec![]).await.expect("marks the page");
+        self.click(css).await;
+        for _ in 0..100 {
+            let loaded = self.c.execute("return !window.magditOldPage && document.readyState === 'complete';", vec![]).await;
+            if loaded.is_ok_and(|v| v == json!(true)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("clicking `{css}` on {} loaded no page", self.url().await);
+    }
+
     async fn fill(&self, css: &str, value: &str) {
         let e = self.find(css).await;
         e.clear().await.expect("clears");
@@ -144,13 +164,13 @@ impl Browser {
         self.goto("/inloggen").await;
         self.fill("#email", email).await;
         self.fill("#password", PASSWORD).await;
-        self.click("form.login button[type=submit]").await;
+        self.submit("form.login button[type=submit]").await;
         let h1 = self.text("h1").await;
         assert_ne!(h1, "Inloggen", "logging in as {email} failed");
     }
 
     async fn logout(&self) {
-        self.click("form.logout button").await;
+        self.submit("form.logout button").await;
         assert_eq!(self.text("h1").await, "Inloggen");
     }
 
@@ -184,11 +204,11 @@ impl Browser {
         self.click("input[name=action][value=media]").await;
         self.fill("#text", "Wat een mooie sportdag! Daan de Vries won de estafette.").await;
         self.fill("#zoek", search).await;
-        self.click("button[name=op][value=zoek]").await;
+        self.submit("button[name=op][value=zoek]").await;
         self.click(&format!("input[name=depicts][value='{pupil}']")).await;
         self.click("#channel option[value=instagram]").await;
         self.click("input[name=when][value=work]").await;
-        self.click("button[name=op][value=check]").await;
+        self.submit("button[name=op][value=check]").await;
     }
 }
 
@@ -224,7 +244,7 @@ async fn school_flows_in_a_real_browser() {
         b.audit("inloggen").await;
         b.fill("#email", &s.teacher.email).await;
         b.fill("#password", "wrong").await;
-        b.click("form.login button[type=submit]").await;
+        b.submit("form.login button[type=submit]").await;
         assert!(b.text("[role=alert]").await.contains("niet gelukt"));
 
         // A teacher checks a photo of Daan: rood, with the article that forbids it.
@@ -239,7 +259,7 @@ async fn school_flows_in_a_real_browser() {
         assert!(b.text(".found .text mark").await.contains("Daan de Vries"), "the pupil's name is highlighted");
         b.audit("check-rood").await;
         // The cited article links to its anchor in the protocol page.
-        b.click(".finding-forbidden h2 a").await;
+        b.submit(".finding-forbidden h2 a").await;
         let url = b.url().await;
         let id = article.trim_start_matches("Artikel ");
         assert!(url.ends_with(&format!("/s/{school}/protocol#{id}")), "{url}");
@@ -258,7 +278,7 @@ async fn school_flows_in_a_real_browser() {
         b.audit("toestemming-ouder").await;
         let form = format!("#leerling-{daan} form:has(input[name=purpose][value=social_media])");
         b.click(&format!("{form} input[name=choice][value=give]")).await;
-        b.click(&format!("{form} button[type=submit]")).await;
+        b.submit(&format!("{form} button[type=submit]")).await;
         assert!(b.text(&format!("{form} .state")).await.contains("Ja"));
         b.click(&format!("#leerling-{daan} details.history summary")).await;
         let history = b.text(&format!("#leerling-{daan} details.history tbody")).await;
@@ -281,7 +301,7 @@ async fn school_flows_in_a_real_browser() {
         assert!(b.text(&format!("#leerling-{noor}")).await.contains("je beslist zelf"));
         let form = format!("#leerling-{noor} form:has(input[name=purpose][value=website])");
         b.click(&format!("{form} input[name=choice][value=refuse]")).await;
-        b.click(&format!("{form} button[type=submit]")).await;
+        b.submit(&format!("{form} button[type=submit]")).await;
         assert!(b.text(&format!("{form} .state")).await.contains("Nee"));
         b.audit("toestemming-leerling-16").await;
         b.logout().await;
@@ -295,7 +315,7 @@ async fn school_flows_in_a_real_browser() {
         b.goto(&format!("/s/{school}/beheer/import")).await;
         b.audit("import").await;
         b.find("#file").await.send_keys(&csv.display().to_string()).await.expect("chooses the file");
-        b.click("form[enctype] button[type=submit]").await;
+        b.submit("form[enctype] button[type=submit]").await;
         let rejected = b.text("table.rejected tbody").await;
         assert!(rejected.starts_with('3') && rejected.contains("regel 3"), "line 3 rejected: {rejected}");
         assert!(b.text("#rapport [role=status]").await.contains("2 nieuw"));
@@ -303,17 +323,17 @@ async fn school_flows_in_a_real_browser() {
         // Then for real.
         b.find("#file").await.send_keys(&csv.display().to_string()).await.expect("chooses the file");
         b.click("input[name=dry_run]").await;
-        b.click("form[enctype] button[type=submit]").await;
+        b.submit("form[enctype] button[type=submit]").await;
         assert_eq!(b.text("#rapport-kop").await, "Geïmporteerd");
         b.goto(&format!("/s/{school}/klas?klas=7B")).await;
         assert!(b.text("table.class-view").await.contains("Lotte Visser"));
         b.goto(&format!("/s/{school}/beheer/accounts")).await;
         b.audit("accounts").await;
         // In English.
-        b.click("a[hreflang=en]").await;
+        b.submit("a[hreflang=en]").await;
         assert_eq!(b.text("h1").await, "Accounts and roles");
         b.audit("accounts-en").await;
-        b.click("a[hreflang=nl]").await;
+        b.submit("a[hreflang=nl]").await;
         let _ = std::fs::remove_file(&csv);
 
         assert_eq!(b.audited.len(), 14, "{:?}", b.audited);

@@ -97,7 +97,7 @@ async fn pupil_section(state: &AppState, m: &Member, pupil: &Person, purposes: &
             details.history {
                 summary { (t(lang, "consent-history")) }
                 @if history.is_empty() { p { (t(lang, "consent-history-empty")) } } @else {
-                    table {
+                    div.table-wrap { table {
                         caption { (t(lang, "consent-history")) " — " (pupil.name) }
                         thead { tr { th scope="col" { (t(lang, "when")) } th scope="col" { (t(lang, "purpose")) } th scope="col" { (t(lang, "choice")) } th scope="col" { (t(lang, "via")) } } }
                         tbody {
@@ -110,7 +110,7 @@ async fn pupil_section(state: &AppState, m: &Member, pupil: &Person, purposes: &
                                 }
                             }
                         }
-                    }
+                    } }
                 }
             }
         }
