@@ -56,7 +56,7 @@ impl Principal {
         }
     }
 
-    fn from_store(p: magdit_store::Principal) -> Principal {
+    pub(crate) fn from_store(p: magdit_store::Principal) -> Principal {
         let via = match p.csrf_token() {
             Some(csrf) => Via::Cookie { csrf: csrf.to_owned() },
             None => Via::Bearer,
@@ -183,19 +183,31 @@ pub async fn login(
     ClientAddr(client): ClientAddr,
     JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<Response, Problem> {
-    if !state.logins.allow(&body.email, client) {
+    let (account, session) = password_login(&state, &body.email, &body.password, client).await?;
+    let answer = LoginAnswer { account: account.id.0, name: account.name, csrf_token: session.csrf_token };
+    Ok(([(header::SET_COOKIE, session.cookie)], Json(answer)).into_response())
+}
+
+/// A login with e-mail and password, rate limited per address and per client: the account and
+/// its new browser session. The API's login and the web UI's login form both end here.
+pub async fn password_login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> Result<(magdit_store::Account, BrowserSession), Problem> {
+    if !state.logins.allow(email, client) {
         return Err(Problem::too_many_requests("too many login attempts; wait a minute"));
     }
-    let account = match state.store.verify_password(&body.email, &body.password).await {
+    let account = match state.store.verify_password(email, password).await {
         Ok(a) => a,
         Err(magdit_store::Error::Unauthenticated | magdit_store::Error::Invalid { .. }) => {
             return Err(Problem::unauthenticated_login());
         }
         Err(e) => return Err(e.into()),
     };
-    let session = browser_session(&state, account.id).await?;
-    let answer = LoginAnswer { account: account.id.0, name: account.name, csrf_token: session.csrf_token };
-    Ok(([(header::SET_COOKIE, session.cookie)], Json(answer)).into_response())
+    let session = browser_session(state, account.id).await?;
+    Ok((account, session))
 }
 
 /// A new browser session: the cookie that carries it, and the CSRF token for its changes.
@@ -228,9 +240,12 @@ pub async fn logout(State(state): State<AppState>, _principal: Principal, header
     if let Some((token, _)) = presented_token(&headers) {
         state.store.revoke_token(&token).await?;
     }
-    let clear = HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""));
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cleared_cookie())]).into_response())
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_cookie() -> HeaderValue {
+    HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 #[derive(Deserialize, ToSchema)]

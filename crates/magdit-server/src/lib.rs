@@ -1,4 +1,5 @@
-//! The magdit school service: the HTTP API (`/api/v1`) over the engine and the store.
+//! The magdit school service: the HTTP API (`/api/v1`) and the web UI (`/`, `web`) over the
+//! engine and the store.
 //!
 //! ```text
 //! request ─▶ limits, timeout, trace, metrics ─▶ auth (cookie or bearer) ─▶ InSchool (tenant +
@@ -30,6 +31,7 @@ mod roster_cache;
 mod routes;
 mod state;
 pub mod telemetry;
+mod web;
 
 use std::time::Duration;
 
@@ -45,7 +47,7 @@ use tower_http::trace::TraceLayer;
 pub use config::Config;
 pub use state::AppState;
 
-/// The whole API as a router over `state`.
+/// The whole service, API and web UI, as a router over `state`.
 pub fn app(state: AppState) -> Router {
     let limits = &state.config.limits;
     let api = Router::new()
@@ -110,6 +112,7 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .nest("/api/v1", api)
+        .merge(web::routes(&state))
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/metrics", get(metrics::expose))

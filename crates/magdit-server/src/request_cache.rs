@@ -38,8 +38,8 @@ pub const TTL: Duration = Duration::from_secs(1);
 /// within [`TTL`], so this is a bound, not a working size).
 const CAP: usize = 10_000;
 
-/// The route whose POST changes nothing.
-const CHECK_ROUTE: &str = "/api/v1/schools/{school}/check";
+/// The routes whose POST changes nothing: the check, in the API and in the web UI.
+const CHECK_ROUTES: [&str; 2] = ["/api/v1/schools/{school}/check", crate::web::CHECK_ROUTE];
 
 #[derive(Default)]
 pub struct RequestCache {
@@ -104,7 +104,7 @@ impl RequestCache {
 /// answer goes out.
 pub async fn forget_after_changes(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let changes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        && request.extensions().get::<MatchedPath>().is_none_or(|p| p.as_str() != CHECK_ROUTE);
+        && request.extensions().get::<MatchedPath>().is_none_or(|p| !CHECK_ROUTES.contains(&p.as_str()));
     let response = next.run(request).await;
     if changes {
         state.request_cache.clear();

@@ -54,6 +54,17 @@ pub async fn check(
     let json = std::str::from_utf8(&body).map_err(|e| {
         Problem::bad_request(format!("the body is not valid UTF-8 (byte {})", e.valid_up_to()))
     })?;
+    let lang = match q.lang {
+        Some(LangParam::En) => Lang::En,
+        _ => Lang::Nl,
+    };
+    Ok(Json(run(&state, &ctx, json, lang, q.save).await?))
+}
+
+/// Checks the situation `json` in the school of `ctx`: its adopted protocol, its roster with
+/// consent, the account's own roster row as the actor. The API's check and the web UI's
+/// "Mag dit?" page both end here; the verdict is queued for the stored checks.
+pub async fn run(state: &AppState, ctx: &InSchool, json: &str, lang: Lang, save: bool) -> Result<Verdict, Problem> {
     let adopted = ctx
         .school
         .protocol
@@ -70,14 +81,10 @@ pub async fn check(
         // The account's own roster row, so their own name is not taken for someone else's.
         situation.actor.id = ctx.access.pupil.or(ctx.access.guardian).map(|p| p.0.to_string());
     }
-    let lang = match q.lang {
-        Some(LangParam::En) => Lang::En,
-        _ => Lang::Nl,
-    };
     let engine = state.protocols.engine(&state.store, &state.engine, &ctx.school).await?;
     let verdict = engine.check_in(&situation, Some(&roster), lang)?;
     state.metrics.count_check(verdict.verdict.as_str());
-    let saved = q.save.then(|| (json.to_owned(), situation.content.text.clone()));
-    state.checks.record(CheckRecord::new(&ctx, &verdict, saved));
-    Ok(Json(verdict))
+    let saved = save.then(|| (json.to_owned(), situation.content.text.clone()));
+    state.checks.record(CheckRecord::new(ctx, &verdict, saved));
+    Ok(verdict)
 }

@@ -146,7 +146,21 @@ pub async fn decide(
     Path((_, person, purpose)): Path<(i64, i64, String)>,
     JsonBody(body): JsonBody<DecisionBody>,
 ) -> Result<Json<RecordedView>, Problem> {
-    let (pupil, relation) = ctx.person(&state, PersonId(person)).await?;
+    let recorded = record(&state, &ctx, PersonId(person), purpose, &body).await?;
+    Ok(Json(RecordedView { change: recorded.change, in_force: recorded.in_force }))
+}
+
+/// Records `body` about `person`'s consent for `purpose`, by whoever the account is to them:
+/// a guardian for their child, the pupil for themself (the store refuses either at the
+/// wrong age), an admin for a paper form. The API and the web UI's consent page end here.
+pub async fn record(
+    state: &AppState,
+    ctx: &InSchool,
+    person: PersonId,
+    purpose: String,
+    body: &DecisionBody,
+) -> Result<magdit_store::Recorded, Problem> {
+    let (pupil, relation) = ctx.person(state, person).await?;
     let (decided_by, channel) = match relation {
         Relation::GuardianOf => (ctx.access.guardian, ctx.principal.channel()),
         Relation::Themself if ctx.access.pupil == Some(pupil.id) => (Some(pupil.id), ctx.principal.channel()),
@@ -162,8 +176,7 @@ pub async fn decide(
         return Err(Problem::invalid("decided_at", "only an administrator entering a paper form gives the date"));
     }
     let decision = Decision { pupil: pupil.id, purpose, action: body.action, decided_by, channel, decided_at: body.decided_at };
-    let recorded = state.store.record_consent(ctx.access.school, &decision, &ctx.actor).await?;
-    Ok(Json(RecordedView { change: recorded.change, in_force: recorded.in_force }))
+    Ok(state.store.record_consent(ctx.access.school, &decision, &ctx.actor).await?)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -203,6 +216,8 @@ pub struct ClassQuery {
 pub struct ClassRow {
     pub pupil: i64,
     pub name: String,
+    #[serde(skip)]
+    pub group: Option<String>,
     /// Purpose key → `given`, `refused` or `unknown`.
     #[schema(value_type = Object)]
     pub consent: std::collections::BTreeMap<String, EffectiveState>,
@@ -214,17 +229,23 @@ pub struct ClassRow {
     responses((status = 200, body = Vec<ClassRow>), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn class(State(state): State<AppState>, ctx: InSchool, Query(q): Query<ClassQuery>) -> Result<Json<Vec<ClassRow>>, Problem> {
+    let filter = PeopleFilter { group: Some(q.group), role: Some(Role::Pupil), name: None };
+    Ok(Json(class_rows(&state, &ctx, &filter).await?))
+}
+
+/// The pupils `filter` selects, each with "mag in beeld" per purpose (staff): the API's class
+/// view, the web UI's class view and its consent overview.
+pub async fn class_rows(state: &AppState, ctx: &InSchool, filter: &PeopleFilter) -> Result<Vec<ClassRow>, Problem> {
     if !ctx.access.is_staff() {
         return Err(Problem::forbidden("the class view is for the school's staff"));
     }
     let school = ctx.access.school;
-    let filter = PeopleFilter { group: Some(q.group), role: Some(Role::Pupil), name: None };
-    let pupils = state.store.all_people(school, &filter).await?;
+    let pupils = state.store.all_people(school, filter).await?;
     let ids: Vec<PersonId> = pupils.iter().map(|p| p.id).collect();
     let now = state.school_now(&ctx.school);
     let mut rows: Vec<ClassRow> = pupils
         .into_iter()
-        .map(|p| ClassRow { pupil: p.id.0, name: p.name, consent: Default::default() })
+        .map(|p| ClassRow { pupil: p.id.0, name: p.name, group: p.group, consent: Default::default() })
         .collect();
     for purpose in state.store.purposes(school).await? {
         let states = state.store.effective_consent(school, &purpose.key, &ids, now).await?;
@@ -232,5 +253,5 @@ pub async fn class(State(state): State<AppState>, ctx: InSchool, Query(q): Query
             row.consent.insert(purpose.key.clone(), c.state);
         }
     }
-    Ok(Json(rows))
+    Ok(rows)
 }

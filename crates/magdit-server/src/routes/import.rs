@@ -37,13 +37,19 @@ pub async fn import(
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<Json<ImportReport>, Problem> {
+    let mode = if q.dry_run.unwrap_or(true) { Apply::DryRun } else { Apply::Commit };
+    Ok(Json(run(&state, &ctx, &body, mode).await?))
+}
+
+/// Imports the roster file `file` (admins); the API and the web UI's import page end here.
+/// A file that cannot be read at all is refused with the reason in Dutch.
+pub async fn run(state: &AppState, ctx: &InSchool, file: &[u8], mode: Apply) -> Result<ImportReport, Problem> {
     ctx.access.require_admin()?;
     let options = ParseOptions { today: state.school_now(&ctx.school).date(), ..ParseOptions::default() };
-    let parsed = magdit_import::parse(&body, &options).map_err(|e| Problem::invalid("file", e.nl()))?;
-    let mode = if q.dry_run.unwrap_or(true) { Apply::DryRun } else { Apply::Commit };
+    let parsed = magdit_import::parse(file, &options).map_err(|e| Problem::invalid("file", e.nl()))?;
     // The audit log names both: who imported, and from which system.
     let actor = Actor::new(format!("{} (import:{})", ctx.actor.as_str(), parsed.format.as_str()))?;
-    Ok(Json(magdit_import::apply(&state.store, ctx.access.school, &parsed, mode, &actor).await?))
+    Ok(magdit_import::apply(&state.store, ctx.access.school, &parsed, mode, &actor).await?)
 }
 
 /// The roster as CSV in magdit's own columns (which the import reads back).

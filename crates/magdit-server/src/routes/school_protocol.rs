@@ -4,14 +4,17 @@
 //! officer can fix the file. A file that loads is stored (earlier versions stay) and adopted.
 
 use std::str::Utf8Error;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use magdit_protocol::LoadError;
-use magdit_store::{NewProtocolFile, ProtocolFile, ProtocolSource};
+
+use magdit_engine::Engine;
+use magdit_protocol::{LoadError, Protocol};
+use magdit_store::{AdoptedProtocol, NewProtocolFile, ProtocolFile, ProtocolSource, School};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
@@ -52,15 +55,8 @@ pub struct AdoptedDocument {
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn show(State(state): State<AppState>, ctx: InSchool) -> Result<Json<AdoptedDocument>, Problem> {
     let school = &ctx.school;
-    let adopted = school
-        .protocol
-        .as_ref()
-        .ok_or_else(|| Problem::not_found(format!("school {} has not adopted a protocol yet", school.name)))?;
-    let engine = state.protocols.engine(&state.store, &state.engine, school).await?;
-    let protocol = engine.protocol(&adopted.id).ok_or_else(|| {
-        tracing::error!(school = %school.id, protocol = %adopted.id, "the adopted protocol is not among the service's protocols");
-        Problem::broken_protocol(format!("the protocol `{}` that school {} adopted is not available", adopted.id, school.name))
-    })?;
+    let (engine, adopted) = adopted_engine(&state, school).await?;
+    let protocol = adopted_in(&engine, school)?;
     let sha256 = match &adopted.source {
         ProtocolSource::Own { sha256 } => Some(sha256.clone()),
         ProtocolSource::Shipped => None,
@@ -71,6 +67,25 @@ pub async fn show(State(state): State<AppState>, ctx: InSchool) -> Result<Json<A
         sha256,
         adopted_at: adopted.adopted_at,
     }))
+}
+
+/// The engine that holds the protocol `school` adopted, and its adoption; 404 when it has
+/// adopted none.
+pub async fn adopted_engine<'s>(state: &AppState, school: &'s School) -> Result<(Arc<Engine>, &'s AdoptedProtocol), Problem> {
+    let adopted = school
+        .protocol
+        .as_ref()
+        .ok_or_else(|| Problem::not_found(format!("school {} has not adopted a protocol yet", school.name)))?;
+    Ok((state.protocols.engine(&state.store, &state.engine, school).await?, adopted))
+}
+
+/// The protocol `school` adopted, out of `engine` (from [`adopted_engine`]).
+pub fn adopted_in<'e>(engine: &'e Engine, school: &School) -> Result<&'e Protocol, Problem> {
+    let id = school.protocol.as_ref().map(|p| p.id.as_str()).unwrap_or_default();
+    engine.protocol(id).ok_or_else(|| {
+        tracing::error!(school = %school.id, protocol = %id, "the adopted protocol is not among the service's protocols");
+        Problem::broken_protocol(format!("the protocol `{id}` that school {} adopted is not available", school.name))
+    })
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -48,6 +48,12 @@ impl SchoolView {
     responses((status = 200, body = Vec<SchoolView>), (status = 401, body = Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn list(State(state): State<AppState>, principal: Principal) -> Result<Json<Vec<SchoolView>>, Problem> {
+    let out = schools_of(&state, &principal).await?;
+    Ok(Json(out.iter().map(SchoolView::of).collect()))
+}
+
+/// The schools `principal` holds a grant in, by name.
+pub async fn schools_of(state: &AppState, principal: &Principal) -> Result<Vec<School>, Problem> {
     let mut out: Vec<School> = Vec::new();
     for g in &principal.grants {
         match *g {
@@ -61,7 +67,7 @@ pub async fn list(State(state): State<AppState>, principal: Principal) -> Result
     }
     out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     out.dedup_by_key(|s| s.id);
-    Ok(Json(out.iter().map(SchoolView::of).collect()))
+    Ok(out)
 }
 
 /// One school.

@@ -1,0 +1,204 @@
+//! Admin pages: the consent overview per class with counts, the roster import with its dry
+//! run, and the school's accounts and roles. Each reads and writes through the API's own
+//! functions ([`crate::routes::consent::class_rows`], [`crate::routes::import::run`]).
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use fluent_bundle::FluentValue;
+use magdit_import::ImportReport;
+use magdit_store::{Apply, EffectiveState, Grant, Outcome, PeopleFilter, Role};
+use maud::{html, Markup};
+
+use super::class::purpose_label;
+use super::i18n::{t, ta};
+use super::layout::{html_page, page_with_status, Frame};
+use super::Member;
+use crate::problem::Problem;
+use crate::routes::consent::class_rows;
+use crate::routes::import::run as import_run;
+use crate::state::AppState;
+
+/// The most accounts the accounts page lists.
+const ACCOUNTS_SHOWN: u32 = 500;
+
+fn admin_links(m: &Member) -> Markup {
+    let lang = m.lang;
+    let s = m.school();
+    html! {
+        nav.subnav aria-label=(t(lang, "admin-nav")) {
+            ul {
+                li { a href={ "/s/" (s) "/beheer" } { (t(lang, "admin-overview")) } }
+                li { a href={ "/s/" (s) "/beheer/import" } { (t(lang, "admin-import")) } }
+                li { a href={ "/s/" (s) "/beheer/accounts" } { (t(lang, "admin-accounts")) } }
+                li { a href={ "/s/" (s) "/protocol" } { (t(lang, "admin-protocol")) } }
+            }
+        }
+    }
+}
+
+/// `GET /s/{school}/beheer`: consent per class, counted per purpose.
+pub async fn overview(State(state): State<AppState>, m: Member) -> Result<Response, Problem> {
+    m.ctx.access.require_admin()?;
+    let lang = m.lang;
+    let purposes = state.store.purposes(m.ctx.access.school).await?;
+    let rows = class_rows(&state, &m.ctx, &PeopleFilter { role: Some(Role::Pupil), ..PeopleFilter::default() }).await?;
+    // class → purpose → [ja, nee, onbekend]
+    let mut counts: BTreeMap<String, (usize, BTreeMap<&str, [usize; 3]>)> = BTreeMap::new();
+    for r in &rows {
+        let entry = counts.entry(r.group.clone().unwrap_or_else(|| t(lang, "no-class"))).or_default();
+        entry.0 += 1;
+        for p in &purposes {
+            let i = match r.consent.get(&p.key) {
+                Some(EffectiveState::Given) => 0,
+                Some(EffectiveState::Refused) => 1,
+                _ => 2,
+            };
+            entry.1.entry(p.key.as_str()).or_default()[i] += 1;
+        }
+    }
+    let adopted = m.ctx.school.protocol.as_ref();
+    let content = html! {
+        (admin_links(&m))
+        p {
+            (t(lang, "admin-protocol-adopted")) " "
+            @match adopted {
+                Some(p) => { a href={ "/s/" (m.school()) "/protocol" } { (p.id) } " (" (p.adopted_at.date()) ")" }
+                None => { (t(lang, "admin-no-protocol")) }
+            }
+        }
+        h2 { (t(lang, "admin-consent-title")) }
+        p.help { (t(lang, "admin-consent-help")) }
+        div.table-wrap {
+            table {
+                caption { (t(lang, "admin-consent-title")) }
+                thead {
+                    tr {
+                        th scope="col" { (t(lang, "class")) }
+                        th scope="col" { (t(lang, "pupils")) }
+                        @for p in &purposes { th scope="col" { (purpose_label(lang, p)) } }
+                    }
+                }
+                tbody {
+                    @for (class, (n, per)) in &counts {
+                        tr {
+                            th scope="row" { a href={ "/s/" (m.school()) "/klas?klas=" (super::encode(class)) } { (class) } }
+                            td { (n) }
+                            @for p in &purposes {
+                                @let c = per.get(p.key.as_str()).copied().unwrap_or_default();
+                                td { (ta(lang, "admin-counts", &[("yes", c[0].into()), ("no", c[1].into()), ("unknown", c[2].into())])) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html_page(&Frame::of(&m), &t(lang, "admin-title"), content))
+}
+
+/// `GET /s/{school}/beheer/import`
+pub async fn import_form(m: Member) -> Result<Response, Problem> {
+    m.ctx.access.require_admin()?;
+    Ok(import_page(&m, StatusCode::OK, None, None))
+}
+
+/// `POST /s/{school}/beheer/import` (multipart): the file, and whether only to try it.
+pub async fn import(State(state): State<AppState>, m: Member, form: Multipart) -> Result<Response, Problem> {
+    m.ctx.access.require_admin()?;
+    let (fields, file) = m.multipart(form).await?;
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
+        return Ok(import_page(&m, StatusCode::UNPROCESSABLE_ENTITY, None, Some(t(m.lang, "import-no-file"))));
+    };
+    let mode = if fields.get("dry_run") == Some("yes") { Apply::DryRun } else { Apply::Commit };
+    match import_run(&state, &m.ctx, &file, mode).await {
+        Ok(report) => Ok(import_page(&m, StatusCode::OK, Some(&report), None)),
+        Err(p) if p.status == StatusCode::UNPROCESSABLE_ENTITY => Ok(import_page(&m, p.status, None, Some(p.detail))),
+        Err(p) => Err(p),
+    }
+}
+
+fn import_page(m: &Member, status: StatusCode, report: Option<&ImportReport>, error: Option<String>) -> Response {
+    let lang = m.lang;
+    let content = html! {
+        (admin_links(m))
+        p.lead { (t(lang, "import-intro")) }
+        @if let Some(e) = &error { div.notice.error role="alert" { p { (t(lang, "import-refused")) } p { (e) } } }
+        @if let Some(r) = report { (import_report(m, r)) }
+        form method="post" enctype="multipart/form-data" action={ "/s/" (m.school()) "/beheer/import" } {
+            input type="hidden" name="csrf" value=(m.csrf);
+            div.field {
+                label for="file" { (t(lang, "import-file")) }
+                input id="file" name="file" type="file" accept=".csv,.txt,text/csv" required aria-describedby="file-help";
+                p.help id="file-help" { (t(lang, "import-file-help")) }
+            }
+            label.choice { input type="checkbox" name="dry_run" value="yes" checked; " " (t(lang, "import-dry-run")) }
+            button.primary type="submit" { (t(lang, "import-submit")) }
+        }
+    };
+    page_with_status(&Frame::of(m), status, &t(lang, "import-title"), content)
+}
+
+fn import_report(m: &Member, r: &ImportReport) -> Markup {
+    let lang = m.lang;
+    let count = |o: Outcome| -> FluentValue<'static> { r.count(o).into() };
+    html! {
+        section.report id="rapport" tabindex="-1" aria-labelledby="rapport-kop" {
+            h2 id="rapport-kop" { (t(lang, if r.dry_run { "import-report-dry" } else { "import-report-done" })) }
+            p role="status" {
+                (ta(lang, "import-summary", &[
+                    ("created", count(Outcome::Created)),
+                    ("updated", count(Outcome::Updated)),
+                    ("unchanged", count(Outcome::Unchanged)),
+                    ("links", r.links_added().into()),
+                    ("rejected", r.rejected.len().into()),
+                ]))
+            }
+            @if !r.rejected.is_empty() {
+                div.table-wrap {
+                    table.rejected {
+                        caption { (t(lang, "import-rejected")) }
+                        thead { tr { th scope="col" { (t(lang, "line")) } th scope="col" { (t(lang, "reason")) } } }
+                        tbody {
+                            @for x in &r.rejected {
+                                tr { td { (x.line) } td { (match lang { magdit_protocol::Lang::Nl => x.nl(), magdit_protocol::Lang::En => x.en() }) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if r.dry_run { p { (t(lang, "import-dry-run-note")) } }
+        }
+    }
+}
+
+/// `GET /s/{school}/beheer/accounts`: the school's accounts and their roles here.
+pub async fn accounts(State(state): State<AppState>, m: Member) -> Result<Response, Problem> {
+    m.ctx.access.require_admin()?;
+    let lang = m.lang;
+    let page_of = state.store.school_accounts(m.ctx.access.school, ACCOUNTS_SHOWN, None).await?;
+    let content = html! {
+        (admin_links(&m))
+        p.help { (t(lang, "accounts-help")) }
+        div.table-wrap {
+            table {
+                caption { (t(lang, "admin-accounts")) }
+                thead { tr { th scope="col" { (t(lang, "name")) } th scope="col" { (t(lang, "login-email")) } th scope="col" { (t(lang, "roles")) } th scope="col" { (t(lang, "status")) } } }
+                tbody {
+                    @for a in &page_of.items {
+                        tr {
+                            td { (a.account.name) }
+                            td { (a.account.email) }
+                            td { (a.grants.iter().map(|g: &Grant| t(lang, &format!("role-{}", g.role().as_str()))).collect::<Vec<_>>().join(", ")) }
+                            td { (t(lang, if a.account.is_disabled() { "account-disabled" } else { "account-active" })) }
+                        }
+                    }
+                }
+            }
+        }
+        @if page_of.next.is_some() { p { (ta(lang, "accounts-more", &[("n", ACCOUNTS_SHOWN.into())])) } }
+    };
+    Ok(html_page(&Frame::of(&m), &t(lang, "admin-accounts"), content))
+}

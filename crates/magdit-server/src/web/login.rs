@@ -1,0 +1,146 @@
+//! Logging in and out, and the home page (the school, or a choice of schools). The login form
+//! has a CSRF token of its own (a cookie and a field that must match), since there is no
+//! session yet; attempts are rate limited as in the API.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+use super::i18n::{is_local_path, t};
+use super::layout::{html_page, page_with_status, Frame};
+use super::{Fields, Viewer};
+use crate::auth::{cleared_cookie, cookie, password_login, ClientAddr, Via};
+use crate::problem::Problem;
+use crate::routes::schools::schools_of;
+use crate::state::AppState;
+
+/// The login form's own CSRF cookie.
+const LOGIN_COOKIE: &str = "magdit_login";
+
+/// `/`: the school's "Mag dit?" page, a choice of schools, or the login page.
+pub async fn home(State(state): State<AppState>, v: Viewer) -> Result<Response, Problem> {
+    let Some(principal) = v.principal else { return Ok(Redirect::to("/inloggen").into_response()) };
+    let schools = schools_of(&state, &principal).await?;
+    if let [only] = schools.as_slice() {
+        return Ok(Redirect::to(&format!("/s/{}/check", only.id)).into_response());
+    }
+    let lang = v.lang;
+    let csrf = match &principal.via {
+        Via::Cookie { csrf } => csrf.as_str(),
+        Via::Bearer => "",
+    };
+    let frame = Frame { lang, here: "/", member: None };
+    let content = html! {
+        @if schools.is_empty() { p { (t(lang, "home-no-school")) } }
+        ul.schools {
+            @for s in &schools { li { a href={ "/s/" (s.id) "/check" } { (s.name) } } }
+        }
+        form method="post" action="/uitloggen" {
+            input type="hidden" name="csrf" value=(csrf);
+            button type="submit" { (t(lang, "logout")) }
+        }
+    };
+    Ok(html_page(&frame, &t(lang, "home-title"), content))
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    terug: Option<String>,
+    fout: Option<String>,
+}
+
+/// `GET /inloggen`
+pub async fn form(State(state): State<AppState>, v: Viewer, Query(q): Query<LoginQuery>) -> Response {
+    let error = q.fout.as_deref().map(|_| StatusCode::UNAUTHORIZED);
+    login_page(&state, &v, q.terug.as_deref().unwrap_or("/"), error)
+}
+
+fn login_page(state: &AppState, v: &Viewer, back: &str, error: Option<StatusCode>) -> Response {
+    let lang = v.lang;
+    let token = random_token();
+    let frame = Frame { lang, here: "/inloggen", member: None };
+    let content = html! {
+        @if let Some(status) = error {
+            div.notice.error role="alert" id="login-error" {
+                p { (t(lang, if status == StatusCode::TOO_MANY_REQUESTS { "login-too-many" } else { "login-failed" })) }
+            }
+        }
+        p { (t(lang, "login-intro")) }
+        form.login method="post" action="/inloggen" {
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="terug" value=(back);
+            div.field {
+                label for="email" { (t(lang, "login-email")) }
+                input id="email" name="email" type="email" autocomplete="username" required
+                    aria-describedby=[error.map(|_| "login-error")];
+            }
+            div.field {
+                label for="password" { (t(lang, "login-password")) }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+            }
+            button.primary type="submit" { (t(lang, "login-submit")) }
+        }
+    };
+    let status = error.unwrap_or(StatusCode::OK);
+    let mut response = page_with_status(&frame, status, &t(lang, "login-title"), content);
+    let secure = if state.config.sessions.secure_cookie { "; Secure" } else { "" };
+    if let Ok(c) = HeaderValue::from_str(&format!("{LOGIN_COOKIE}={token}; Path=/inloggen; HttpOnly; SameSite=Strict; Max-Age=3600{secure}")) {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    response
+}
+
+/// `POST /inloggen`: the session cookie and on to the page asked for, or the form again.
+pub async fn submit(State(state): State<AppState>, v: Viewer, ClientAddr(client): ClientAddr, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+    let f = Fields::parse(&body);
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    let back = f.get("terug").filter(|p| is_local_path(p)).unwrap_or("/").to_owned();
+    if expected.is_empty() || !magdit_store::password::constant_time_eq(f.get("csrf").unwrap_or_default(), expected) {
+        // An old form, or a post from elsewhere: a fresh form.
+        return Ok(login_page(&state, &v, &back, Some(StatusCode::UNAUTHORIZED)));
+    }
+    let email = f.get("email").unwrap_or_default();
+    let password = f.get("password").unwrap_or_default();
+    match password_login(&state, email, password, client).await {
+        Ok((_, session)) => {
+            let mut response = Redirect::to(&back).into_response();
+            response.headers_mut().append(header::SET_COOKIE, session.cookie);
+            Ok(response)
+        }
+        Err(p) if p.status == StatusCode::UNAUTHORIZED || p.status == StatusCode::TOO_MANY_REQUESTS => {
+            Ok(login_page(&state, &v, &back, Some(p.status)))
+        }
+        Err(p) => Err(p),
+    }
+}
+
+/// `POST /uitloggen`: ends the session. Needs the session's CSRF token, so another site
+/// cannot log anyone out.
+pub async fn logout(State(state): State<AppState>, v: Viewer, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+    if let Some(principal) = &v.principal {
+        let sent = Fields::parse(&body);
+        let ok = matches!(&principal.via, Via::Cookie { csrf } if magdit_store::password::constant_time_eq(sent.get("csrf").unwrap_or_default(), csrf));
+        if !ok {
+            return Err(Problem::forbidden("the form has expired; open the page again"));
+        }
+        if let Some(token) = cookie(&headers, crate::auth::COOKIE) {
+            state.store.revoke_token(token).await?;
+        }
+    }
+    let mut response = Redirect::to("/inloggen").into_response();
+    response.headers_mut().append(header::SET_COOKIE, cleared_cookie());
+    Ok(response)
+}
+
+/// 32 random bytes as hex.
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    if getrandom::getrandom(&mut bytes).is_err() {
+        // Without randomness the token would be guessable: leave it empty, which never matches.
+        return String::new();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
