@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod forms;
+
 use magdit_engine::Engine;
 use magdit_server::{app, AppState, Config};
 use magdit_store::{
