@@ -116,3 +116,33 @@ async fn roles_and_tenants_decide_what_a_page_shows() {
     }))
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_adopts_a_shipped_protocol_from_the_overview() {
+    with_app(|app, s| Box::pin(async move {
+        let school = s.school;
+        let admin = logged_in(&app, &s.admin.email).await;
+        let (_, page) = get(&admin, &app, &format!("/s/{school}/beheer")).await;
+        assert!(page.contains("<select id=\"protocol\" name=\"protocol\"") && page.contains("value=\"kc-de-marel\""), "{page}");
+        let csrf = hidden(&page, "csrf");
+        let url = format!("{}/s/{school}/beheer/protocol", app.base);
+        let r = admin.post(&url).form(&[("protocol", "kc-de-marel")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "not without the token");
+        let r = admin.post(&url).form(&[("csrf", csrf.as_str()), ("protocol", "kc-de-mareel")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "an unknown protocol is refused");
+        assert_eq!(app.store.school(school).await.expect("school").protocol.map(|p| p.id), Some("cvo-nwf".to_owned()), "nothing changed");
+        let r = admin.post(&url).form(&[("csrf", csrf.as_str()), ("protocol", "kc-de-marel")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.store.school(school).await.expect("school").protocol.map(|p| p.id), Some("kc-de-marel".to_owned()));
+        let (_, page) = get(&admin, &app, &format!("/s/{school}/beheer")).await;
+        assert!(page.contains("<option value=\"kc-de-marel\" selected"), "the adopted one is chosen");
+        // A teacher may not.
+        let teacher = logged_in(&app, &s.teacher.email).await;
+        let (_, page) = get(&teacher, &app, &format!("/s/{school}/check")).await;
+        let csrf = hidden(&page, "csrf");
+        let r = teacher.post(&url).form(&[("csrf", csrf.as_str()), ("protocol", "cvo-nwf")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.store.school(school).await.expect("school").protocol.map(|p| p.id), Some("kc-de-marel".to_owned()));
+    }))
+    .await;
+}

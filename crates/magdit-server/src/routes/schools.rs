@@ -141,16 +141,18 @@ pub struct AdoptBody {
     responses((status = 200, body = SchoolView), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn adopt(State(state): State<AppState>, ctx: InSchool, JsonBody(body): JsonBody<AdoptBody>) -> Result<Json<SchoolView>, Problem> {
-    ctx.access.require_admin()?;
-    let protocol = state.engine.protocol(&body.protocol).ok_or_else(|| {
-        let known: Vec<&str> = state.engine.protocols().map(|p| p.meta.id.as_str()).collect();
-        Problem::invalid("protocol", format!("unknown protocol `{}`; known protocols: {}", body.protocol, known.join(", ")))
-    })?;
-    let school = state
-        .store
-        .adopt_protocol(ctx.access.school, &protocol.meta.id, protocol.meta.version.as_deref(), &ctx.actor)
-        .await?;
+    let school = adopt_shipped(&state, &ctx, &body.protocol).await?;
     Ok(Json(SchoolView::of(&school)))
+}
+
+/// The school adopts the shipped protocol `id` (admins): the API's and the web UI's way.
+pub async fn adopt_shipped(state: &AppState, ctx: &InSchool, id: &str) -> Result<School, Problem> {
+    ctx.access.require_admin()?;
+    let protocol = state.engine.protocol(id).ok_or_else(|| {
+        let known: Vec<&str> = state.engine.protocols().map(|p| p.meta.id.as_str()).collect();
+        Problem::invalid("protocol", format!("unknown protocol `{id}`; known protocols: {}", known.join(", ")))
+    })?;
+    Ok(state.store.adopt_protocol(ctx.access.school, &protocol.meta.id, protocol.meta.version.as_deref(), &ctx.actor).await?)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,12 +1,13 @@
-//! Admin pages: the consent overview per class with counts, the roster import with its dry
-//! run, and the school's accounts and roles. Each reads and writes through the API's own
+//! Admin pages: the consent overview per class with counts and the protocol adoption, the
+//! roster import with its dry run, and the school's accounts and roles. Each reads and writes through the API's own
 //! functions ([`crate::routes::consent::class_rows`], [`crate::routes::import::run`]).
 
 use std::collections::BTreeMap;
 
+use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use magdit_import::ImportReport;
 use magdit_store::{Apply, EffectiveState, Grant, Outcome, PeopleFilter, Role};
@@ -19,6 +20,7 @@ use super::Member;
 use crate::problem::Problem;
 use crate::routes::consent::class_rows;
 use crate::routes::import::run as import_run;
+use crate::routes::schools::adopt_shipped;
 use crate::state::AppState;
 
 /// The most accounts the accounts page lists.
@@ -69,6 +71,7 @@ pub async fn overview(State(state): State<AppState>, m: Member) -> Result<Respon
                 None => { (t(lang, "admin-no-protocol")) }
             }
         }
+        (adopt_form(&state, &m))
         h2 { (t(lang, "admin-consent-title")) }
         p.help { (t(lang, "admin-consent-help")) }
         div.table-wrap {
@@ -97,6 +100,35 @@ pub async fn overview(State(state): State<AppState>, m: Member) -> Result<Respon
         }
     };
     Ok(html_page(&Frame::of(&m), &t(lang, "admin-title"), content))
+}
+
+/// Choosing one of the shipped protocols; a school's own file is adopted through the API
+/// (`PUT /api/v1/schools/{school}/protocol/file`), which answers with its diagnostics.
+fn adopt_form(state: &AppState, m: &Member) -> Markup {
+    let lang = m.lang;
+    let current = m.ctx.school.protocol.as_ref().map(|p| p.id.as_str());
+    html! {
+        form method="post" action={ "/s/" (m.school()) "/beheer/protocol" } {
+            input type="hidden" name="csrf" value=(m.csrf);
+            div.field {
+                label for="protocol" { (t(lang, "adopt-label")) }
+                select id="protocol" name="protocol" aria-describedby="protocol-help" {
+                    @for p in state.engine.protocols() {
+                        option value=(p.meta.id) selected[current == Some(p.meta.id.as_str())] { (p.meta.school) " — " (p.meta.title) }
+                    }
+                }
+                p.help id="protocol-help" { (t(lang, "adopt-help")) }
+            }
+            button type="submit" { (t(lang, "adopt-submit")) }
+        }
+    }
+}
+
+/// `POST /s/{school}/beheer/protocol`: the school adopts the chosen shipped protocol.
+pub async fn adopt(State(state): State<AppState>, m: Member, body: Bytes) -> Result<Response, Problem> {
+    let f = m.form(&body)?;
+    adopt_shipped(&state, &m.ctx, f.get("protocol").unwrap_or_default()).await?;
+    Ok(Redirect::to(&format!("/s/{}/beheer", m.school())).into_response())
 }
 
 /// `GET /s/{school}/beheer/import`

@@ -64,6 +64,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/s/{school}/klas", get(class::page))
         .route("/s/{school}/protocol", get(protocol::page))
         .route("/s/{school}/beheer", get(admin::overview))
+        .route("/s/{school}/beheer/protocol", post(admin::adopt))
         .route(
             "/s/{school}/beheer/import",
             get(admin::import_form).post(admin::import).layer(DefaultBodyLimit::max(limits.import_bytes + 64 * 1024)),
