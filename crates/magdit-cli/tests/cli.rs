@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn magdit(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_magdit"))
-        .args(args)
-        .env_remove("MAGDIT_LANG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run magdit");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_magdit"));
+    cmd.args(args).env_remove("MAGDIT_LANG");
+    run(cmd, stdin)
+}
+
+/// Runs `cmd` with `stdin` as its input, collecting its output.
+fn run(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run magdit");
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -157,17 +157,9 @@ fn test_command_runs_scenario_files() {
 
 /// `magdit` on the SQLite store in `data`.
 fn magdit_in(data: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_magdit"))
-        .args(args)
-        .env("MAGDIT_DATA_DIR", data)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run magdit");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_magdit"));
+    cmd.args(args).env("MAGDIT_DATA_DIR", data).env_remove("DATABASE_URL");
+    run(cmd, stdin)
 }
 
 #[test]
