@@ -68,8 +68,12 @@ pub async fn submit(State(state): State<AppState>, m: Member, body: Bytes) -> Re
     if f.get("op") == Some("zoek") {
         return render(&state, &m, &f, None).await;
     }
-    let situation = situation(&f, m.ctx.access.acting_role());
-    let answer = match run(&state, &m.ctx, &situation.to_string(), m.lang, false).await {
+    // A form that does not make a situation is answered on the form, with what was typed.
+    let checked = match situation(&f, m.ctx.access.acting_role()) {
+        Ok(situation) => run(&state, &m.ctx, &situation.to_string(), m.lang, false).await,
+        Err(p) => Err(p),
+    };
+    let answer = match checked {
         Ok(v) => Answer::Verdict(Box::new(v)),
         Err(p) if p.status.is_client_error() => Answer::Invalid(p.detail),
         Err(p) => return Err(p),
@@ -83,7 +87,7 @@ enum Answer {
 }
 
 /// The situation the form describes, as the check contract has it.
-fn situation(f: &Fields, role: Role) -> Value {
+fn situation(f: &Fields, role: Role) -> Result<Value, Problem> {
     let action = f.get("action").unwrap_or("post");
     let text = f.get("text").unwrap_or_default();
     let mut s = json!({
@@ -109,7 +113,12 @@ fn situation(f: &Fields, role: Role) -> Value {
         "media" => {
             let kind = if f.get("media_kind") == Some("video") { "video" } else { "photo" };
             let depicts: Vec<&str> = f.all("depicts").collect();
-            let others: u32 = f.get("unidentified").and_then(|n| n.trim().parse().ok()).unwrap_or(0);
+            let others: u32 = match f.get("unidentified").map(str::trim).filter(|n| !n.is_empty()) {
+                None => 0,
+                Some(n) => n.parse().map_err(|_| {
+                    Problem::invalid("unidentified", format!("expected the number of other recognisable people (0 or more), not `{n}`"))
+                })?,
+            };
             s["content"]["media"] = json!([{ "kind": kind, "depicts": depicts, "unidentified_people": others, "maker": "self" }]);
             if f.get("school_situation") == Some("yes") {
                 s["content"]["media"][0]["school_situation"] = json!(true);
@@ -131,7 +140,7 @@ fn situation(f: &Fields, role: Role) -> Value {
         "device" => s["device"] = json!({ "kind": "phone" }),
         _ => {}
     }
-    s
+    Ok(s)
 }
 
 async fn render(state: &AppState, m: &Member, f: &Fields, answer: Option<Answer>) -> Result<Response, Problem> {
@@ -418,7 +427,7 @@ fn highlight(text: &str, marks: &[Mark<'_>], lang: Lang) -> Markup {
     let mut pos = 0;
     for mk in marks {
         let (Some(s), Some(e)) = (at(mk.start), at(mk.end)) else { continue };
-        if s < pos {
+        if s < pos || e < s {
             continue;
         }
         pieces.push((false, &text[pos..s], ""));
@@ -450,12 +459,14 @@ mod tests {
     fn a_passage_outside_the_text_is_left_out() {
         let marks = [Mark { start: 3, end: 40, text: "x", group: "person" }];
         assert_eq!(highlight("kort", &marks, Lang::Nl).into_string(), "kort");
+        let backwards = [Mark { start: 3, end: 1, text: "x", group: "person" }];
+        assert_eq!(highlight("kort", &backwards, Lang::Nl).into_string(), "kort");
     }
 
     #[test]
     fn the_form_becomes_a_situation() {
         let f = Fields::parse(b"action=media&text=Sportdag&depicts=3&depicts=4&channel=instagram&audience=public&when=work&unidentified=2");
-        let s = situation(&f, Role::Employee);
+        let s = situation(&f, Role::Employee).expect("a situation");
         assert_eq!(s["action"], "post");
         assert_eq!(s["actor"]["role"], "employee");
         assert_eq!(s["content"]["media"][0]["depicts"], json!(["3", "4"]));
@@ -463,9 +474,19 @@ mod tests {
         assert_eq!(s["channel"], json!({ "kind": "social_media", "name": "instagram", "audience": "public" }));
         assert_eq!(s["setting"]["at_work"], true);
         let f = Fields::parse(b"action=befriend&counterpart=former_pupil&channel=nonsense");
-        let s = situation(&f, Role::Employee);
+        let s = situation(&f, Role::Employee).expect("a situation");
         assert_eq!(s["action"], "befriend");
         assert_eq!(s["counterpart"]["relation"], "former_pupil");
         assert!(s.get("channel").is_none(), "an unknown channel is left out");
+    }
+
+    #[test]
+    fn a_count_that_is_not_a_number_is_named() {
+        let blank = Fields::parse(b"action=media&unidentified=");
+        assert_eq!(situation(&blank, Role::Employee).expect("blank is none")["content"]["media"][0]["unidentified_people"], 0);
+        let f = Fields::parse(b"action=media&unidentified=twee");
+        let p = situation(&f, Role::Employee).expect_err("not a number");
+        assert_eq!(p.field.as_deref(), Some("unidentified"));
+        assert!(p.detail.contains("`twee`"), "{}", p.detail);
     }
 }
