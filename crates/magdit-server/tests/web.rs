@@ -6,9 +6,9 @@ mod common;
 
 use common::forms::{browser, get, hidden, logged_in, login};
 use common::{seed, App, Seed, PASSWORD};
-use magdit_store::{Actor, Apply, Backend, PersonInput, Role, Store};
+use magdit_store::Backend;
 use reqwest::header::{CONTENT_SECURITY_POLICY, LOCATION};
-use reqwest::{redirect, Client, StatusCode};
+use reqwest::StatusCode;
 
 async fn with_app(test: impl FnOnce(App, Seed) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + 'static) {
     magdit_store::testing::run(Backend::Sqlite, move |store| async move {
