@@ -45,7 +45,7 @@ pub struct Facts {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Mention {
     /// What was found: `person`, `name`, or a kind (`phone`, `insult`, `health`, …).
-    pub kind: String,
+    pub kind: &'static str,
     /// For `person`: the id in `people`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
@@ -58,19 +58,19 @@ pub struct Mention {
 impl Facts {
     pub(crate) fn from_analysis(text: &str, a: &Analysis, people_ids: impl Fn(usize) -> String, about_school: bool, in_scope: bool) -> Facts {
         let mut offsets = CharOffsets::new(text);
-        let mut mention = |kind: String, span: Span| {
+        let mut mention = |kind: &'static str, span: Span| {
             let (start, end) = offsets.chars(span);
             Mention { kind, person: None, text: text[span.start..span.end].to_string(), start, end }
         };
-        let people = a.people.iter().map(|m| Mention { person: Some(people_ids(m.person)), ..mention("person".into(), m.span) }).collect();
-        let other_names = a.other_names.iter().map(|s| mention("name".into(), *s)).collect();
-        let personal_data = a.personal_data.iter().map(|d| mention(d.kind.as_str().into(), d.span)).collect();
-        let confidential = a.confidential.iter().map(|d| mention(d.kind.as_str().into(), d.span)).collect();
-        let insults = a.abuse.iter().filter(|x| x.kind != AbuseKind::Threat).map(|d| mention(d.kind.as_str().into(), d.span)).collect();
-        let threats = a.abuse.iter().filter(|x| x.kind == AbuseKind::Threat).map(|d| mention(d.kind.as_str().into(), d.span)).collect();
-        let statements = a.statements.iter().filter(|x| x.kind != StatementKind::SchoolMention).map(|d| mention(d.kind.as_str().into(), d.span)).collect();
-        let mut school_mentions: Vec<Mention> = a.school_names.iter().map(|s| mention("school_name".into(), *s)).collect();
-        school_mentions.extend(a.statements.iter().filter(|x| x.kind == StatementKind::SchoolMention).map(|d| mention("school_life".into(), d.span)));
+        let people = a.people.iter().map(|m| Mention { person: Some(people_ids(m.person)), ..mention("person", m.span) }).collect();
+        let other_names = a.other_names.iter().map(|s| mention("name", *s)).collect();
+        let personal_data = a.personal_data.iter().map(|d| mention(d.kind.as_str(), d.span)).collect();
+        let confidential = a.confidential.iter().map(|d| mention(d.kind.as_str(), d.span)).collect();
+        let insults = a.abuse.iter().filter(|x| x.kind != AbuseKind::Threat).map(|d| mention(d.kind.as_str(), d.span)).collect();
+        let threats = a.abuse.iter().filter(|x| x.kind == AbuseKind::Threat).map(|d| mention(d.kind.as_str(), d.span)).collect();
+        let statements = a.statements.iter().filter(|x| x.kind != StatementKind::SchoolMention).map(|d| mention(d.kind.as_str(), d.span)).collect();
+        let mut school_mentions: Vec<Mention> = a.school_names.iter().map(|s| mention("school_name", *s)).collect();
+        school_mentions.extend(a.statements.iter().filter(|x| x.kind == StatementKind::SchoolMention).map(|d| mention("school_life", d.span)));
         school_mentions.sort_by_key(|m| m.start);
         let disclaimer = a.has_statement(StatementKind::OpinionNotice) || a.has_statement(StatementKind::PersonalTitle);
         Facts { about_school, in_scope, people, other_names, personal_data, confidential, insults, threats, statements, school_mentions, disclaimer }

@@ -10,9 +10,9 @@
 //! * phrases with one space removed ("doodaan"), valid only as a whole word.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::normalize::{fold_pattern, lexicon};
 
@@ -213,7 +213,10 @@ pub(crate) struct Pat {
 }
 
 pub(crate) struct Lex {
-    pub ac: AhoCorasick,
+    /// The automaton every text is searched with first: quick to build.
+    nfa: AhoCorasick,
+    /// The same automaton as a DFA, filled in by a background thread (see [`LEX`]).
+    dfa: OnceLock<AhoCorasick>,
     pub pats: Vec<Pat>,
     pub strings: Vec<String>,
     /// Sorted glue words (see context.txt).
@@ -227,6 +230,13 @@ pub(crate) struct Lex {
 }
 
 impl Lex {
+    /// The automaton over all spellings, overlapping matches in [`MatchKind::Standard`]:
+    /// the DFA once it is built, the NFA until then. Both report the same matches in the
+    /// same order (a test holds them to it), so which one answers never shows.
+    pub fn automaton(&self) -> &AhoCorasick {
+        self.dfa.get().unwrap_or(&self.nfa)
+    }
+
     #[cfg(test)]
     pub fn is_glue(&self, w: &[u8]) -> bool {
         self.glue.binary_search_by(|g| g.as_bytes().cmp(w)).is_ok()
@@ -236,11 +246,28 @@ impl Lex {
     }
 }
 
-pub(crate) static LEX: LazyLock<Lex> = LazyLock::new(build);
+/// The word lists, built at first use. A contiguous NFA (built in a few ms) serves at
+/// once, so a cold `magdit check` stays fast; a DFA, which searches about a fifth faster
+/// but takes ~0.1 s and ~14 MB to build, is made on a background thread and takes over
+/// when ready, for the long runs (`check --jsonl`, the service). Where no thread can be
+/// started the NFA serves throughout.
+pub(crate) static LEX: LazyLock<Lex> = LazyLock::new(|| {
+    let lex = build();
+    let _ = std::thread::Builder::new().name("magdit-lexicon-dfa".into()).spawn(|| {
+        let lex = &*LEX;
+        // Built already (by the test that compares the two) is fine: nothing to do.
+        let _ = lex.dfa.set(automaton(&lex.strings, AhoCorasickKind::DFA));
+    });
+    lex
+});
 
-/// A contiguous NFA: about 1.3 MB, built in a few ms, so a cold `magdit check` stays fast. A
-/// DFA (about 22 MB, 0.1–0.15 s to build) searches only a little faster (BENCHMARKS.md).
-const AUTOMATON: aho_corasick::AhoCorasickKind = aho_corasick::AhoCorasickKind::ContiguousNFA;
+fn automaton(strings: &[String], kind: AhoCorasickKind) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(strings)
+        .expect("word lists form a valid automaton")
+}
 
 fn is_word(p: &str) -> bool {
     p.bytes().all(|b| b.is_ascii_lowercase())
@@ -384,12 +411,8 @@ fn build() -> Lex {
         }
     }
 
-    let ac = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AUTOMATON))
-        .build(&strings)
-        .expect("word lists form a valid automaton");
-    Lex { ac, pats, strings, glue, split_exceptions, maskable, mask_prefixes }
+    let nfa = automaton(&strings, AhoCorasickKind::ContiguousNFA);
+    Lex { nfa, dfa: OnceLock::new(), pats, strings, glue, split_exceptions, maskable, mask_prefixes }
 }
 
 /// One letter dropped inside the word, or two neighbouring letters swapped.
@@ -475,6 +498,26 @@ mod tests {
         assert!(typo_variants("dood").contains(&"odod".to_string()));
         assert_eq!(collapse_variants("looser"), vec!["loser"]);
         assert_eq!(collapse_variants("klootzakken").len(), 3);
+    }
+
+    /// The DFA that takes over from the NFA must find exactly what the NFA finds, in the
+    /// same order, or a verdict would depend on how long the process has run.
+    #[test]
+    fn dfa_finds_what_the_nfa_finds() {
+        let l = &*LEX;
+        let dfa = automaton(&l.strings, AhoCorasickKind::DFA);
+        let mut texts: Vec<String> = vec![
+            "jij bent echt een kankerlijer, ik sla je in elkaar als je dat nog eens zegt".into(),
+            "k a n k e r  loooser  k^t  tyfushoer, stuur een naaktfoto of ik zet hem online".into(),
+            "Het rapportgesprek over zijn ADHD en de schorsing is vertrouwelijk; niet doorvertellen!".into(),
+        ];
+        // Every spelling on its own and all of them run together, so each state is visited.
+        texts.push(l.strings.join(" "));
+        texts.push(l.strings.concat());
+        for t in &texts {
+            let found = |ac: &AhoCorasick| ac.find_overlapping_iter(t.as_bytes()).map(|m| (m.start(), m.end(), m.pattern())).collect::<Vec<_>>();
+            assert_eq!(found(&l.nfa), found(&dfa), "on {:?}", &t[..t.len().min(80)]);
+        }
     }
 
     #[test]

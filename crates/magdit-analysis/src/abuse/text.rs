@@ -260,7 +260,7 @@ impl Scratch {
         self.kw_hits.clear();
         let t = &self.norm.text;
         let n = t.len();
-        for m in lex.ac.find_overlapping_iter(&t[..]) {
+        for m in lex.automaton().find_overlapping_iter(&t[..]) {
             let p = m.pattern().as_u32();
             let pat = &lex.pats[p as usize];
             if pat.exact | pat.fuzzy | pat.collapse | pat.nospace != 0 {
