@@ -7,7 +7,7 @@ use crate::roster::{People, Roster};
 use crate::sheet::Sheet;
 use crate::situation::Situation;
 use crate::template::Context;
-use crate::verdict::{Facts, Finding, Verdict};
+use crate::verdict::{Facts, Finding, Quote, Verdict};
 
 /// A protocol with its analyser (school names compiled once).
 pub(crate) struct Compiled {
@@ -16,13 +16,33 @@ pub(crate) struct Compiled {
     /// The indices of the articles with a rule, each with whether it is evaluated after
     /// the verdict ([`Rule::after_verdict`]), worked out once.
     ruled: Vec<(usize, bool)>,
+    /// What a finding quotes, per article (like `protocol.articles`).
+    quotes: Vec<Quotes>,
+}
+
+/// An article's quotes: its text, and per outcome of its rule the part that outcome cites.
+struct Quotes {
+    article: Quote,
+    outcomes: Vec<Option<Quote>>,
+}
+
+impl Quotes {
+    fn new(a: &Article) -> Self {
+        let outcomes = a.rule.iter().flat_map(|r| &r.outcomes).map(|o| o.quote.as_deref().map(Quote::new)).collect();
+        Quotes { article: Quote::new(&a.text), outcomes }
+    }
+
+    fn of(&self, outcome: usize) -> Quote {
+        self.outcomes[outcome].clone().unwrap_or_else(|| self.article.clone())
+    }
 }
 
 impl Compiled {
     pub fn new(protocol: Protocol) -> Self {
         let analyzer = Analyzer::new(&protocol.meta.school_names);
         let ruled = protocol.articles.iter().enumerate().filter_map(|(i, a)| Some((i, a.rule.as_ref()?.after_verdict()))).collect();
-        Compiled { protocol, analyzer, ruled }
+        let quotes = protocol.articles.iter().map(Quotes::new).collect();
+        Compiled { protocol, analyzer, ruled, quotes }
     }
 
     pub fn check(&self, s: &Situation, roster: Option<&Roster>, lang: Lang) -> Verdict {
@@ -49,20 +69,20 @@ impl Compiled {
         if in_scope {
             let rules = self.ruled.iter().filter_map(|&(i, after)| {
                 let article = &self.protocol.articles[i];
-                article.rule.as_ref().map(|r| (article, r, after))
+                article.rule.as_ref().map(|r| (Cited { article, quotes: &self.quotes[i] }, r, after))
             });
-            let applicable: Vec<(&Article, &Rule, bool)> = rules
+            let applicable: Vec<(Cited<'_>, &Rule, bool)> = rules
                 .filter(|(_, r, _)| r.binds_role(s.actor.role) && r.actions.contains(&s.action))
                 .collect();
-            for (article, rule, _) in applicable.iter().filter(|(_, _, after)| !after) {
-                findings.extend(evaluate(article, rule, &sheet, &ctx));
+            for (cited, rule, _) in applicable.iter().filter(|(_, _, after)| !after) {
+                findings.extend(evaluate(cited, rule, &sheet, &ctx));
             }
             sheet.breach = findings.iter().any(|f| f.outcome == Outcome::Forbidden);
-            for (article, rule, _) in applicable.iter().filter(|(_, _, after)| *after) {
-                findings.extend(evaluate(article, rule, &sheet, &ctx));
+            for (cited, rule, _) in applicable.iter().filter(|(_, _, after)| *after) {
+                findings.extend(evaluate(cited, rule, &sheet, &ctx));
             }
-        } else if let Some(article) = meta.scope_article.as_deref().and_then(|id| self.protocol.article(id)) {
-            findings.push(out_of_scope(article, lang));
+        } else if let Some(i) = meta.scope_article.as_deref().and_then(|id| self.protocol.articles.iter().position(|a| a.id == id)) {
+            findings.push(out_of_scope(&self.protocol.articles[i], &self.quotes[i], lang));
         }
         // Most severe first; advice last. Stable, so article order holds within a level.
         findings.sort_by_key(|f| (f.outcome == Outcome::Advice, std::cmp::Reverse(f.outcome.severity())));
@@ -73,16 +93,22 @@ impl Compiled {
     }
 }
 
+/// An article as a finding cites it.
+struct Cited<'c> {
+    article: &'c Article,
+    quotes: &'c Quotes,
+}
+
 /// The first outcome whose conditions hold decides. An outcome that is unknown because a
 /// number is missing becomes a `conditional` finding that asks for it, instead of being
 /// skipped.
-fn evaluate(article: &Article, rule: &Rule, sheet: &Sheet<'_>, ctx: &Context<'_>) -> Option<Finding> {
+fn evaluate(cited: &Cited<'_>, rule: &Rule, sheet: &Sheet<'_>, ctx: &Context<'_>) -> Option<Finding> {
     let value = |f: Fact| sheet.value(f);
     let applies = rule.when.eval(value);
     if applies == Some(false) {
         return None;
     }
-    for o in &rule.outcomes {
+    for (k, o) in rule.outcomes.iter().enumerate() {
         let truth = match (applies, o.when.eval(value)) {
             (_, Some(false)) => Some(false),
             (Some(true), t) => t,
@@ -90,7 +116,7 @@ fn evaluate(article: &Article, rule: &Rule, sheet: &Sheet<'_>, ctx: &Context<'_>
         };
         match truth {
             Some(false) => continue,
-            Some(true) => return Some(finding(article, o, o.outcome, sheet, ctx, Vec::new())),
+            Some(true) => return Some(finding(cited, (k, o), o.outcome, sheet, ctx, Vec::new())),
             None if o.outcome == Outcome::Advice => continue,
             None => {
                 let mut missing = rule.when.unknown_facts(value);
@@ -100,29 +126,31 @@ fn evaluate(article: &Article, rule: &Rule, sheet: &Sheet<'_>, ctx: &Context<'_>
                     Lang::Nl => format!("Ga na {}.", f.label_nl()),
                     Lang::En => format!("Establish `{}`.", f.name()),
                 }).collect();
-                return Some(finding(article, o, Outcome::Conditional, sheet, ctx, asks));
+                return Some(finding(cited, (k, o), Outcome::Conditional, sheet, ctx, asks));
             }
         }
     }
     None
 }
 
-fn finding(article: &Article, o: &OutcomeRule, outcome: Outcome, sheet: &Sheet<'_>, ctx: &Context<'_>, mut requires: Vec<String>) -> Finding {
+/// The finding of `o`, outcome `k` of the cited article's rule (`outcome` is what it comes to).
+fn finding(cited: &Cited<'_>, (k, o): (usize, &OutcomeRule), outcome: Outcome, sheet: &Sheet<'_>, ctx: &Context<'_>, mut requires: Vec<String>) -> Finding {
+    let article = cited.article;
     let value = |f: Fact| sheet.value(f);
     requires.extend(o.requires.iter().filter(|r| r.when.eval(value) != Some(false)).map(|r| ctx.fill(r.text.get(ctx.lang))));
     Finding {
         article: article.id.clone(),
         outcome,
         reason: ctx.fill(o.reason.get(ctx.lang)),
-        quote: o.quote.clone().unwrap_or_else(|| article.text.clone()),
+        quote: cited.quotes.of(k),
         requires,
     }
 }
 
-fn out_of_scope(article: &Article, lang: Lang) -> Finding {
+fn out_of_scope(article: &Article, quotes: &Quotes, lang: Lang) -> Finding {
     let reason = Localized {
         nl: "Dit valt buiten het protocol: het heeft geen relatie met school, werk of de schoolgemeenschap.".into(),
         en: Some("This is outside the protocol: it has no relation to school, work or the school community.".into()),
     };
-    Finding { article: article.id.clone(), outcome: Outcome::Advice, reason: reason.get(lang).to_string(), quote: article.text.clone(), requires: Vec::new() }
+    Finding { article: article.id.clone(), outcome: Outcome::Advice, reason: reason.get(lang).to_string(), quote: quotes.article.clone(), requires: Vec::new() }
 }

@@ -13,7 +13,7 @@ mod verdict;
 pub use error::SituationError;
 pub use roster::Roster;
 pub use situation::{limits, Actor, Channel, ConsentRecord, Content, Counterpart, Device, Media, ParseContext, PersonEntry, ReplyTo, Setting, Situation};
-pub use verdict::{Facts, Finding, Mention, Verdict};
+pub use verdict::{Facts, Finding, Mention, Quote, Verdict};
 
 use magdit_protocol::{Lang, Protocol};
 

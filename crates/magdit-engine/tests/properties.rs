@@ -63,7 +63,7 @@ proptest! {
         let protocol = engine.protocol(&v.protocol).unwrap();
         for f in &v.findings {
             let article = protocol.article(&f.article).expect("cites an article of the protocol");
-            prop_assert!(article.text.contains(&f.quote), "quote of {} is verbatim", f.article);
+            prop_assert!(article.text.contains(f.quote.as_str()), "quote of {} is verbatim", f.article);
             prop_assert!(!f.reason.is_empty());
             prop_assert!(!f.reason.contains('{'), "placeholders are filled: {}", f.reason);
         }
