@@ -1,8 +1,7 @@
 //! Admin pages: the consent overview per class with counts and the protocol adoption, the
-//! roster import with its dry run, and the school's accounts and roles. Each reads and writes through the API's own
-//! functions ([`crate::routes::consent::class_rows`], [`crate::routes::import::run`]).
-
-use std::collections::BTreeMap;
+//! roster import with its dry run, and the school's accounts and roles. The counts come from
+//! `Store::consent_per_class`; changes go through the API's own functions
+//! ([`crate::routes::schools::adopt_shipped`], [`crate::routes::import::run`]).
 
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
@@ -10,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use magdit_import::ImportReport;
-use magdit_store::{Apply, EffectiveState, Grant, Outcome, PeopleFilter, Role};
+use magdit_store::{Apply, Grant, Outcome};
 use maud::{html, Markup};
 
 use super::class::purpose_label;
@@ -18,7 +17,6 @@ use super::i18n::{t, ta};
 use super::layout::{html_page, page_with_status, Frame};
 use super::Member;
 use crate::problem::Problem;
-use crate::routes::consent::class_rows;
 use crate::routes::import::run as import_run;
 use crate::routes::schools::adopt_shipped;
 use crate::state::AppState;
@@ -41,26 +39,12 @@ fn admin_links(m: &Member) -> Markup {
     }
 }
 
-/// `GET /s/{school}/beheer`: consent per class, counted per purpose.
+/// `GET /s/{school}/beheer`: consent per class, counted per purpose by the store.
 pub async fn overview(State(state): State<AppState>, m: Member) -> Result<Response, Problem> {
     m.ctx.access.require_admin()?;
     let lang = m.lang;
     let purposes = state.store.purposes(m.ctx.access.school).await?;
-    let rows = class_rows(&state, &m.ctx, &PeopleFilter { role: Some(Role::Pupil), ..PeopleFilter::default() }).await?;
-    // class → purpose → [ja, nee, onbekend]
-    let mut counts: BTreeMap<String, (usize, BTreeMap<&str, [usize; 3]>)> = BTreeMap::new();
-    for r in &rows {
-        let entry = counts.entry(r.group.clone().unwrap_or_else(|| t(lang, "no-class"))).or_default();
-        entry.0 += 1;
-        for p in &purposes {
-            let i = match r.consent.get(&p.key) {
-                Some(EffectiveState::Given) => 0,
-                Some(EffectiveState::Refused) => 1,
-                _ => 2,
-            };
-            entry.1.entry(p.key.as_str()).or_default()[i] += 1;
-        }
-    }
+    let counts = state.store.consent_per_class(m.ctx.access.school, state.school_now(&m.ctx.school)).await?;
     let adopted = m.ctx.school.protocol.as_ref();
     let content = html! {
         (admin_links(&m))
@@ -85,13 +69,17 @@ pub async fn overview(State(state): State<AppState>, m: Member) -> Result<Respon
                     }
                 }
                 tbody {
-                    @for (class, (n, per)) in &counts {
+                    @for c in &counts {
                         tr {
-                            th scope="row" { a href={ "/s/" (m.school()) "/klas?klas=" (super::encode(class)) } { (class) } }
-                            td { (n) }
-                            @for p in &purposes {
-                                @let c = per.get(p.key.as_str()).copied().unwrap_or_default();
-                                td { (ta(lang, "admin-counts", &[("yes", c[0].into()), ("no", c[1].into()), ("unknown", c[2].into())])) }
+                            th scope="row" {
+                                @match &c.group {
+                                    Some(class) => { a href={ "/s/" (m.school()) "/klas?klas=" (super::encode(class)) } { (class) } }
+                                    None => { (t(lang, "no-class")) }
+                                }
+                            }
+                            td { (c.pupils) }
+                            @for (_, n) in &c.purposes {
+                                td { (ta(lang, "admin-counts", &[("yes", n.given.into()), ("no", n.refused.into()), ("unknown", n.unknown.into())])) }
                             }
                         }
                     }
