@@ -48,6 +48,11 @@ fn decision(pupil: PersonId, purpose: &str, action: ConsentAction, by: Option<Pe
     Decision { pupil, purpose: purpose.into(), action, decided_by: by, channel: Channel::Web, decided_at: None }
 }
 
+/// A decision about social media on paper, dated `at`.
+fn on_paper(pupil: PersonId, action: ConsentAction, at: OffsetDateTime) -> Decision {
+    Decision { decided_at: Some(at), channel: Channel::Paper, ..decision(pupil, "social_media", action, None) }
+}
+
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
@@ -413,14 +418,9 @@ async fn renewal_expires_given_consent(db: Db) {
     let anna = add(s, sc, pupil("1", "Anna", None, None)).await;
     let bram = add(s, sc, pupil("2", "Bram", None, None)).await;
     let cas = add(s, sc, pupil("3", "Cas", None, None)).await;
-    let on = |pupil: PersonId, action: ConsentAction, at: OffsetDateTime| Decision {
-        decided_at: Some(at),
-        channel: Channel::Paper,
-        ..decision(pupil, "social_media", action, None)
-    };
-    s.record_consent(sc, &on(anna.id, ConsentAction::Give, datetime!(2024-07-15 10:00 UTC)), &admin()).await.unwrap();
-    s.record_consent(sc, &on(bram.id, ConsentAction::Refuse, datetime!(2024-07-15 10:00 UTC)), &admin()).await.unwrap();
-    s.record_consent(sc, &on(cas.id, ConsentAction::Give, datetime!(2024-08-05 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(anna.id, ConsentAction::Give, datetime!(2024-07-15 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(bram.id, ConsentAction::Refuse, datetime!(2024-07-15 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(cas.id, ConsentAction::Give, datetime!(2024-08-05 10:00 UTC)), &admin()).await.unwrap();
     let ids = [anna.id, bram.id, cas.id];
     let states = |at: OffsetDateTime| async move {
         s.effective_consent(sc, "social_media", &ids, at)
@@ -572,14 +572,9 @@ async fn classes_and_consent_per_class(db: Db) {
     assert_eq!(s.classes(sc).await.unwrap(), ["7A", "7B"], "pupils' classes only, each once, sorted");
     assert_eq!(s.classes(other).await.unwrap(), ["8C"]);
 
-    let at = |pupil: PersonId, action: ConsentAction, when: OffsetDateTime| Decision {
-        decided_at: Some(when),
-        channel: Channel::Paper,
-        ..decision(pupil, "social_media", action, None)
-    };
-    s.record_consent(sc, &at(bram.id, ConsentAction::Give, datetime!(2024-09-01 10:00 UTC)), &admin()).await.unwrap();
-    s.record_consent(sc, &at(cas.id, ConsentAction::Refuse, datetime!(2024-09-01 10:00 UTC)), &admin()).await.unwrap();
-    s.record_consent(sc, &at(anna.id, ConsentAction::Give, datetime!(2024-07-01 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(bram.id, ConsentAction::Give, datetime!(2024-09-01 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(cas.id, ConsentAction::Refuse, datetime!(2024-09-01 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(anna.id, ConsentAction::Give, datetime!(2024-07-01 10:00 UTC)), &admin()).await.unwrap();
     s.record_consent(sc, &decision(dirk.id, "website", ConsentAction::Give, None), &admin()).await.unwrap();
     // Anna's consent predates the yearly renewal on 1 August: expired, so unknown.
     s.set_renewal_policy(sc, RenewalPolicy::yearly(8, 1).unwrap(), &admin()).await.unwrap();
