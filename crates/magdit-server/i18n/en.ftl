@@ -199,3 +199,19 @@ role-leidinggevende = manager
 role-employee = employee
 role-guardian = parent/guardian
 role-pupil = pupil
+accounts-roles-help = Give or take the roles school management, manager and employee here. Parents and pupils get their role with their row on the roster.
+accounts-give-head = Give a role
+accounts-give = Give
+accounts-give-label = Give a role to { $name }
+accounts-take = Revoke
+accounts-take-label = Revoke role { $role } of { $name }
+accounts-given = { $name } now has the role { $role }.
+accounts-taken = The role { $role } of { $name } has been revoked.
+login-or = Or log in with your school account:
+login-continue-title = You are logged in
+login-continue = Continue
+check-search-found = { $n ->
+    [one] 1 person found.
+   *[other] { $n } people found.
+}
+check-search-none = Nobody found.

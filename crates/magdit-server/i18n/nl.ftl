@@ -199,3 +199,19 @@ role-leidinggevende = leidinggevende
 role-employee = medewerker
 role-guardian = ouder/verzorger
 role-pupil = leerling
+accounts-roles-help = Geef of neem hier de rollen schoolleiding, leidinggevende en medewerker. Ouders en leerlingen krijgen hun rol met hun rij in het rooster.
+accounts-give-head = Rol geven
+accounts-give = Geven
+accounts-give-label = Rol geven aan { $name }
+accounts-take = Intrekken
+accounts-take-label = Rol { $role } intrekken bij { $name }
+accounts-given = { $name } heeft nu de rol { $role }.
+accounts-taken = De rol { $role } is ingetrokken bij { $name }.
+login-or = Of log in met je schoolaccount:
+login-continue-title = Je bent ingelogd
+login-continue = Verder
+check-search-found = { $n ->
+    [one] 1 persoon gevonden.
+   *[other] { $n } mensen gevonden.
+}
+check-search-none = Niemand gevonden.

@@ -10,6 +10,8 @@
 //! `scripts/test` installs both. Without them the test fails, saying so: it is never skipped.
 
 mod common;
+#[allow(dead_code)] // the browser logs in through it; the flaws are for tests/oidc.rs
+mod oidc_issuer;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::{seed, App, Seed, PASSWORD};
+use magdit_server::config::{OidcProvider, Secret};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use magdit_store::{Actor, Backend, Channel, ConsentAction, Decision, Store};
@@ -154,6 +157,31 @@ impl Browser {
         panic!("clicking `{css}` on {} loaded no page", self.url().await);
     }
 
+    /// Waits until `css` is on the page (a script put it there), as [`Browser::submit`]
+    /// waits for a page.
+    async fn wait_for(&self, css: &str) {
+        for _ in 0..100 {
+            if self.c.find(Locator::Css(css)).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no `{css}` appeared on {}", self.url().await);
+    }
+
+    /// Waits until the browser is at `path` (after redirects and a refresh).
+    async fn wait_for_path(&self, path: &str) {
+        for _ in 0..100 {
+            let at = self.url().await;
+            let loaded = self.c.execute("return document.readyState === 'complete';", vec![]).await;
+            if at.ends_with(path) && loaded.is_ok_and(|v| v == json!(true)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the browser did not get to {path}; it is at {}", self.url().await);
+    }
+
     async fn fill(&self, css: &str, value: &str) {
         let e = self.find(css).await;
         e.clear().await.expect("clears");
@@ -198,14 +226,25 @@ impl Browser {
         self.audited.push(name.to_owned());
     }
 
-    /// Fills in "Mag dit?" for a photo of `pupil` on Instagram at work, and checks it.
-    async fn check_photo_of(&self, school: i64, pupil: i64, search: &str) {
+    /// Fills in "Mag dit?" for a photo of `pupil` on Instagram at work, and checks it. The
+    /// roster search is typed and answered as one types (`live`), or sent with its button.
+    async fn check_photo_of(&self, school: i64, pupil: i64, search: &str, live: bool) {
         self.goto(&format!("/s/{school}/check")).await;
         self.click("input[name=action][value=media]").await;
         self.fill("#text", "Wat een mooie sportdag! Daan de Vries won de estafette.").await;
-        self.fill("#zoek", search).await;
-        self.submit("button[name=op][value=zoek]").await;
-        self.click(&format!("input[name=depicts][value='{pupil}']")).await;
+        let pupil_box = format!("input[name=depicts][value='{pupil}']");
+        if live {
+            self.c.execute("window.magditOldPage = true; return true;", vec![]).await.expect("marks the page");
+            self.fill("#zoek", search).await;
+            self.wait_for(&pupil_box).await;
+            let same_page = self.c.execute("return window.magditOldPage === true;", vec![]).await.expect("asks");
+            assert_eq!(same_page, json!(true), "found without sending the form");
+            assert!(self.text("#zoek-status").await.contains("gevonden"), "the result is announced");
+        } else {
+            self.fill("#zoek", search).await;
+            self.submit("button[name=op][value=zoek]").await;
+        }
+        self.click(&pupil_box).await;
         self.click("#channel option[value=instagram]").await;
         self.click("input[name=when][value=work]").await;
         self.submit("button[name=op][value=check]").await;
@@ -234,7 +273,28 @@ async fn school_flows_in_a_real_browser() {
         let s = seed(&store).await;
         // Daan's father refused photos on social media on paper earlier.
         refuse_earlier(&store, &s).await;
-        let app = App::start(store.clone()).await;
+        // The school's own accounts too, through the test issuer (as `tests/oidc.rs`).
+        let issuer = oidc_issuer::Issuer::start(oidc_issuer::Person {
+            sub: "sub-anna".into(),
+            email: Some(s.teacher.email.clone()),
+            email_verified: Some(true),
+            hd: None,
+        })
+        .await;
+        let issuer_url = issuer.base.clone();
+        let app = App::start_with(store.clone(), |base, config| {
+            let provider = OidcProvider {
+                issuer: issuer_url,
+                client_id: oidc_issuer::CLIENT_ID.into(),
+                client_secret: Secret(oidc_issuer::CLIENT_SECRET.into()),
+                display_name: "Inloggen met Proefschool".into(),
+                redirect_url: format!("{base}/api/v1/auth/oidc/proef/callback"),
+                allowed_domains: Vec::new(),
+                scopes: vec!["openid".into(), "email".into(), "profile".into()],
+            };
+            config.oidc.providers.insert("proef".into(), provider);
+        })
+        .await;
         let mut b = Browser::open(&driver, &app.base).await;
         let school = s.school.0;
         let daan = s.daan.0;
@@ -247,11 +307,20 @@ async fn school_flows_in_a_real_browser() {
         b.submit("form.login button[type=submit]").await;
         assert!(b.text("[role=alert]").await.contains("niet gelukt"));
 
+        // Anna logs in with her school account instead: the provider's button, and she lands
+        // logged in on the page she asked for, though the provider is another site.
+        b.goto(&format!("/inloggen?terug=%2Fs%2F{school}%2Fprotocol")).await;
+        assert_eq!(b.text(".providers a").await, "Inloggen met Proefschool");
+        b.click(".providers a").await;
+        b.wait_for_path(&format!("/s/{school}/protocol")).await;
+        assert!(b.text("form.logout button").await.contains("Anna Smit"), "logged in as Anna");
+        b.logout().await;
+
         // A teacher checks a photo of Daan: rood, with the article that forbids it.
         b.login(&s.teacher.email).await;
         assert_eq!(b.text("h1").await, "Mag dit?");
         b.audit("check-leeg").await;
-        b.check_photo_of(school, daan, "Daan").await;
+        b.check_photo_of(school, daan, "Daa", true).await;
         let verdict = b.text(".verdict-word").await;
         assert!(verdict.contains("Rood"), "expected rood, got {verdict}");
         let article = b.text(".finding-forbidden h2 a").await;
@@ -288,7 +357,7 @@ async fn school_flows_in_a_real_browser() {
 
         // The same check by the teacher now turns groen.
         b.login(&s.teacher.email).await;
-        b.check_photo_of(school, daan, "7A").await;
+        b.check_photo_of(school, daan, "7A", false).await;
         let verdict = b.text(".verdict-word").await;
         assert!(verdict.contains("Groen"), "expected groen after consent, got {verdict}");
         b.audit("check-groen").await;
@@ -329,6 +398,13 @@ async fn school_flows_in_a_real_browser() {
         assert!(b.text("table.class-view").await.contains("Lotte Visser"));
         b.goto(&format!("/s/{school}/beheer/accounts")).await;
         b.audit("accounts").await;
+        // Anna becomes leidinggevende too.
+        let anna = store.account_by_email(&s.teacher.email).await.expect("anna").id;
+        b.click(&format!("#rol-{anna} option[value=leidinggevende]")).await;
+        b.submit(&format!("#account-{anna} form:has(#rol-{anna}) button")).await;
+        assert!(b.text(".notice.saved").await.contains("Anna Smit heeft nu de rol leidinggevende"));
+        assert!(b.text(&format!("#account-{anna} ul.roles")).await.contains("leidinggevende"));
+        b.audit("accounts-rol-gegeven").await;
         // In English.
         b.submit("a[hreflang=en]").await;
         assert_eq!(b.text("h1").await, "Accounts and roles");
@@ -336,7 +412,7 @@ async fn school_flows_in_a_real_browser() {
         b.submit("a[hreflang=nl]").await;
         let _ = std::fs::remove_file(&csv);
 
-        assert_eq!(b.audited.len(), 14, "{:?}", b.audited);
+        assert_eq!(b.audited.len(), 15, "{:?}", b.audited);
         b.c.close().await.expect("closes the browser");
     })
     .await;

@@ -325,6 +325,45 @@ async fn callbacks_are_rate_limited(store: Store) {
     assert!(limited);
 }
 
+async fn the_web_login_page_offers_the_provider_and_ends_logged_in(store: Store) {
+    let (app, _issuer, seed) = setup(store.clone(), &[]).await;
+    let browser = Browser::new(&app);
+    let check = format!("/s/{}/check", seed.school);
+    let page = browser.get(&format!("/inloggen?terug={}", urlencode(&check))).await.text().await.unwrap();
+    let marker = "<a class=\"button\" href=\"";
+    let start = page.find(marker).unwrap_or_else(|| panic!("a provider button on {page}")) + marker.len();
+    let (href, rest) = page[start..].split_once('"').unwrap();
+    assert!(rest.starts_with(">Inloggen met Proefschool</a>"), "the configured name: {rest}");
+    assert!(href.starts_with(&format!("/api/v1/auth/oidc/{PROVIDER}/start?return_to=")), "{href}");
+
+    // The button, the provider, the callback: logged in, and on through the landing page.
+    let r = browser.get(href).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let callback = location(&browser.get(&location(&r)).await);
+    let r = browser.get(&callback).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap_or_default());
+    let landing = location(&r);
+    assert_eq!(landing, format!("/inloggen/verder?terug={}", urlencode(&check)));
+    let r = browser.get(&landing).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the session cookie came along: straight on");
+    assert_eq!(location(&r), check);
+    let r = browser.get(&check).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<h1>Mag dit?</h1>") && page.contains("(Anna Smit)"), "logged in as Anna: {page}");
+
+    // A browser that did not send the SameSite=Strict cookie (the redirect chain came from the
+    // provider's site) gets a page that moves on by itself, which then carries it; only to a
+    // path on this site.
+    let bare = Browser::new(&app);
+    for (terug, to) in [(check.as_str(), check.as_str()), ("//evil.example/x", "/"), ("https://evil.example", "/")] {
+        let r = bare.get(&format!("/inloggen/verder?terug={}", urlencode(terug))).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["refresh"], format!("0; url={to}").as_str(), "{terug}");
+        assert!(r.text().await.unwrap().contains(&format!("<a href=\"{to}\">Verder</a>")));
+    }
+}
+
 magdit_store::on_both_stores!(
     links_by_verified_address_then_by_subject,
     only_verified_addresses_of_enabled_accounts_link,
@@ -336,4 +375,5 @@ magdit_store::on_both_stores!(
     return_to_stays_on_the_site,
     providers_are_listed_and_unknown_ones_are_not_found,
     callbacks_are_rate_limited,
+    the_web_login_page_offers_the_provider_and_ends_logged_in,
 );

@@ -146,3 +146,112 @@ async fn an_admin_adopts_a_shipped_protocol_from_the_overview() {
     }))
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_gives_and_takes_roles_from_the_accounts_page() {
+    with_app(|app, s| Box::pin(async move {
+        let school = s.school;
+        let admin = logged_in(&app, &s.admin.email).await;
+        let anna = app.store.account_by_email(&s.teacher.email).await.expect("anna").id;
+        let dirk = app.store.account_by_email(&s.admin.email).await.expect("dirk").id;
+        let roles = || async { app.store.grants(anna).await.expect("grants").iter().map(|g| g.role().as_str()).collect::<Vec<_>>() };
+        let (status, page) = get(&admin, &app, &format!("/s/{school}/beheer/accounts")).await;
+        assert_eq!(status, StatusCode::OK);
+        let csrf = hidden(&page, "csrf");
+        assert!(page.contains(&format!("id=\"rol-{anna}\"")), "a form to give Anna a role");
+        // An admin may not take their own administrator role: not offered, and refused.
+        assert!(!page.contains(&format!("aria-label=\"Rol schoolleiding intrekken bij Dirk Directie\"")), "{page}");
+        let url = |account| format!("{}/s/{school}/beheer/accounts/{account}/rollen", app.base);
+        let r = admin.post(url(dirk)).form(&[("csrf", csrf.as_str()), ("op", "take"), ("role", "school_admin")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(r.text().await.unwrap_or_default().contains("Dit kan nu niet"), "said in Dutch");
+        assert_eq!(app.store.grants(dirk).await.expect("grants").len(), 1, "still admin");
+
+        // Not without the form's token.
+        let give = [("op", "give"), ("role", "leidinggevende")];
+        let r = admin.post(url(anna)).form(&give).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(roles().await, ["employee"]);
+        // Given: back to the page, which says so and shows it.
+        let r = admin.post(url(anna)).form(&[("csrf", csrf.as_str()), give[0], give[1]]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let back = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).expect("a Location").to_owned();
+        let (_, page) = get(&admin, &app, &back).await;
+        assert!(page.contains("Anna Smit heeft nu de rol leidinggevende."), "{page}");
+        assert!(page.contains("aria-label=\"Rol leidinggevende intrekken bij Anna Smit\""));
+        let mut now = roles().await;
+        now.sort();
+        assert_eq!(now, ["employee", "leidinggevende"]);
+        // Taken again.
+        let r = admin.post(url(anna)).form(&[("csrf", csrf.as_str()), ("op", "take"), ("role", "leidinggevende")]).send().await.expect("answers");
+        let back = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).expect("a Location").to_owned();
+        assert!(get(&admin, &app, &back).await.1.contains("De rol leidinggevende is ingetrokken bij Anna Smit."));
+        assert_eq!(roles().await, ["employee"]);
+        // Nonsense is named; a board grant is not given in a school; another school's account is not found.
+        let r = admin.post(url(anna)).form(&[("csrf", csrf.as_str()), ("op", "give"), ("role", "rector")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = admin.post(url(anna)).form(&[("csrf", csrf.as_str()), ("op", "give"), ("role", "board_admin")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = admin.post(url(anna)).form(&[("csrf", csrf.as_str()), ("op", "weg"), ("role", "employee")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bas = app.store.account_by_email(&s.other_admin.email).await.expect("bas").id;
+        let r = admin.post(url(bas)).form(&[("csrf", csrf.as_str()), ("op", "give"), ("role", "employee")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.store.grants(bas).await.expect("grants").len(), 1);
+
+        // A teacher may not, even with their own valid token.
+        let teacher = logged_in(&app, &s.teacher.email).await;
+        let csrf = hidden(&get(&teacher, &app, &format!("/s/{school}/check")).await.1, "csrf");
+        let r = teacher.post(url(anna)).form(&[("csrf", csrf.as_str()), ("op", "give"), ("role", "school_admin")]).send().await.expect("answers");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(roles().await, ["employee"]);
+        assert_eq!(get(&teacher, &app, &format!("/s/{school}/beheer/accounts")).await.0, StatusCode::FORBIDDEN);
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_live_search_finds_what_the_form_would_and_no_more() {
+    with_app(|app, s| Box::pin(async move {
+        let school = s.school;
+        let found = |c: reqwest::Client, path: String| {
+            let base = app.base.clone();
+            async move {
+                let r = c.get(format!("{base}{path}")).send().await.expect("answers");
+                assert_eq!(r.status(), StatusCode::OK, "{path}");
+                r.json::<serde_json::Value>().await.expect("JSON")
+            }
+        };
+        let teacher = logged_in(&app, &s.teacher.email).await;
+        let answer = found(teacher.clone(), format!("/s/{school}/check/mensen?zoek=daan")).await;
+        let names: Vec<&str> = answer["people"].as_array().expect("people").iter().filter_map(|p| p["name"].as_str()).collect();
+        assert!(names.contains(&"Daan de Vries") && !names.contains(&"Noor Jansen"), "{answer}");
+        assert_eq!(answer["people"][0].as_object().map(|o| o.len()), Some(3), "id, name and class only: {answer}");
+        assert!(answer["message"].as_str().unwrap_or_default().ends_with("gevonden."), "{answer}");
+        // The class, as the form's search finds it.
+        let class = found(teacher.clone(), format!("/s/{school}/check/mensen?zoek=7A")).await;
+        assert!(class["people"].as_array().expect("people").iter().any(|p| p["id"] == s.daan.0 && p["group"] == "7A"), "{class}");
+        let none = found(teacher.clone(), format!("/s/{school}/check/mensen?zoek=Xyzzy")).await;
+        assert_eq!(none["people"], serde_json::json!([]));
+        assert_eq!(none["message"], "Niemand gevonden.");
+        // A parent searching finds only whom they may see, whatever they type.
+        let parent = logged_in(&app, &s.parent.email).await;
+        let theirs = found(parent.clone(), format!("/s/{school}/check/mensen?zoek=Noor")).await;
+        let ids: Vec<i64> = theirs["people"].as_array().expect("people").iter().filter_map(|p| p["id"].as_i64()).collect();
+        assert!(ids.contains(&s.daan.0) && !ids.contains(&s.noor.0), "{theirs}");
+        // Another school does not exist for them; without a session, the login.
+        assert_eq!(get(&teacher, &app, &format!("/s/{}/check/mensen?zoek=de", s.other_school)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(get(&browser(), &app, &format!("/s/{school}/check/mensen?zoek=de")).await.0, StatusCode::SEE_OTHER);
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_provider_the_login_page_offers_none() {
+    with_app(|app, _s| Box::pin(async move {
+        let (status, page) = get(&browser(), &app, "/inloggen").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!page.contains("/api/v1/auth/oidc/") && !page.contains("class=\"providers\""), "{page}");
+    }))
+    .await;
+}

@@ -52,7 +52,7 @@ pub mod vocab;
 pub use accounts::{Account, AccountCursor, AccountPage, Grant, NewAccount, SchoolAccount};
 pub use audit::{AuditEntry, AuditRecord, BoardAuditEntry, Broken, Chain, Verification};
 pub use checks::{CheckPage, CheckSummary, NewCheck, StoredCheck};
-pub use consent::{ConsentChange, Decider, Decision, EffectiveConsent, Purpose, Recorded};
+pub use consent::{ClassConsent, ConsentChange, Decider, Decision, EffectiveConsent, Purpose, Recorded, StateCounts};
 pub use db::{Backend, OpenOptions, Store};
 pub use error::{Error, Result};
 pub use ids::{AccountId, Actor, BoardId, CheckId, PersonId, SchoolId, SessionId};

@@ -319,6 +319,24 @@ impl Store {
         }
     }
 
+    /// The classes (groups) of `school`'s pupils, each once, sorted: one query, rather than
+    /// reading every pupil to collect them.
+    pub async fn classes(&self, school: SchoolId) -> Result<Vec<String>> {
+        let mut conn = self.read().await?;
+        let mut groups: Vec<String> = sql!(conn.conn(), "listing classes", |c| {
+            sqlx::query_scalar(
+                "SELECT DISTINCT group_name FROM people \
+                 WHERE school_id = $1 AND role = 'pupil' AND group_name IS NOT NULL",
+            )
+            .bind(school.0)
+            .fetch_all(c)
+            .await
+        })?;
+        // Sorted here, not in SQL: the two databases collate text differently.
+        groups.sort();
+        Ok(groups)
+    }
+
     /// Links guardian `guardian` (a parent) to pupil `pupil`, both of `school`. Linking twice
     /// is not an error; returns whether a new link was made.
     pub async fn link_guardian(

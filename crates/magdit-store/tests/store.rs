@@ -19,6 +19,7 @@ on_both_stores!(
     renewal_expires_given_consent,
     hand_over_at_the_sixteenth_birthday,
     effective_state_in_bulk,
+    classes_and_consent_per_class,
     audit_chain_verifies_and_shows_tampering,
     redaction_keeps_the_chain_intact,
     concurrent_writers_keep_one_chain,
@@ -45,6 +46,11 @@ async fn add(store: &Store, school: SchoolId, input: PersonInput) -> Person {
 
 fn decision(pupil: PersonId, purpose: &str, action: ConsentAction, by: Option<PersonId>) -> Decision {
     Decision { pupil, purpose: purpose.into(), action, decided_by: by, channel: Channel::Web, decided_at: None }
+}
+
+/// A decision about social media on paper, dated `at`.
+fn on_paper(pupil: PersonId, action: ConsentAction, at: OffsetDateTime) -> Decision {
+    Decision { decided_at: Some(at), channel: Channel::Paper, ..decision(pupil, "social_media", action, None) }
 }
 
 fn now() -> OffsetDateTime {
@@ -412,14 +418,9 @@ async fn renewal_expires_given_consent(db: Db) {
     let anna = add(s, sc, pupil("1", "Anna", None, None)).await;
     let bram = add(s, sc, pupil("2", "Bram", None, None)).await;
     let cas = add(s, sc, pupil("3", "Cas", None, None)).await;
-    let on = |pupil: PersonId, action: ConsentAction, at: OffsetDateTime| Decision {
-        decided_at: Some(at),
-        channel: Channel::Paper,
-        ..decision(pupil, "social_media", action, None)
-    };
-    s.record_consent(sc, &on(anna.id, ConsentAction::Give, datetime!(2024-07-15 10:00 UTC)), &admin()).await.unwrap();
-    s.record_consent(sc, &on(bram.id, ConsentAction::Refuse, datetime!(2024-07-15 10:00 UTC)), &admin()).await.unwrap();
-    s.record_consent(sc, &on(cas.id, ConsentAction::Give, datetime!(2024-08-05 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(anna.id, ConsentAction::Give, datetime!(2024-07-15 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(bram.id, ConsentAction::Refuse, datetime!(2024-07-15 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(cas.id, ConsentAction::Give, datetime!(2024-08-05 10:00 UTC)), &admin()).await.unwrap();
     let ids = [anna.id, bram.id, cas.id];
     let states = |at: OffsetDateTime| async move {
         s.effective_consent(sc, "social_media", &ids, at)
@@ -556,6 +557,50 @@ async fn effective_state_in_bulk(db: Db) {
         "person",
     );
     assert_not_found(s.effective_consent(sc, "billboard", &[pupils[0].id], now()).await, "purpose");
+}
+
+async fn classes_and_consent_per_class(db: Db) {
+    let s = &db.store;
+    let (_, sc) = school(s, "Bestuur", "De Linde").await;
+    let (_, other) = school(s, "Bestuur", "Het Lyceum").await;
+    let anna = add(s, sc, pupil("1", "Anna", None, Some("7B"))).await;
+    let bram = add(s, sc, pupil("2", "Bram", None, Some("7A"))).await;
+    let cas = add(s, sc, pupil("3", "Cas", None, Some("7A"))).await;
+    let dirk = add(s, sc, pupil("4", "Dirk", None, None)).await;
+    add(s, sc, PersonInput { group: Some("Team".into()), ..person("t", "Juf Fien", Role::Employee) }).await;
+    add(s, other, pupil("1", "Eva", None, Some("8C"))).await;
+    assert_eq!(s.classes(sc).await.unwrap(), ["7A", "7B"], "pupils' classes only, each once, sorted");
+    assert_eq!(s.classes(other).await.unwrap(), ["8C"]);
+
+    s.record_consent(sc, &on_paper(bram.id, ConsentAction::Give, datetime!(2024-09-01 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(cas.id, ConsentAction::Refuse, datetime!(2024-09-01 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &on_paper(anna.id, ConsentAction::Give, datetime!(2024-07-01 10:00 UTC)), &admin()).await.unwrap();
+    s.record_consent(sc, &decision(dirk.id, "website", ConsentAction::Give, None), &admin()).await.unwrap();
+    // Anna's consent predates the yearly renewal on 1 August: expired, so unknown.
+    s.set_renewal_policy(sc, RenewalPolicy::yearly(8, 1).unwrap(), &admin()).await.unwrap();
+
+    let when = datetime!(2025-06-01 12:00 +02:00);
+    let counts = s.consent_per_class(sc, when).await.unwrap();
+    let purposes: Vec<String> = s.purposes(sc).await.unwrap().into_iter().map(|p| p.key).collect();
+    let of = |group: Option<&str>, purpose: &str| {
+        let class = counts.iter().find(|c| c.group.as_deref() == group).expect("the class");
+        let i = purposes.iter().position(|p| p == purpose).unwrap();
+        assert_eq!(class.purposes[i].0, purpose, "in the order of purposes()");
+        (class.pupils, class.purposes[i].1)
+    };
+    let n = |given, refused, unknown| StateCounts { given, refused, unknown };
+    assert_eq!(counts.iter().map(|c| c.group.as_deref()).collect::<Vec<_>>(), [Some("7A"), Some("7B"), None]);
+    assert_eq!(of(Some("7A"), "social_media"), (2, n(1, 1, 0)));
+    assert_eq!(of(Some("7B"), "social_media"), (1, n(0, 0, 1)));
+    assert_eq!(of(None, "social_media"), (1, n(0, 0, 1)));
+    assert_eq!(of(None, "website"), (1, n(1, 0, 0)));
+    assert_eq!(of(Some("7A"), "website"), (2, n(0, 0, 2)));
+    // The same counts as the bulk query a check uses, pupil by pupil.
+    let ids = [anna.id, bram.id, cas.id];
+    let states: Vec<EffectiveState> =
+        s.effective_consent(sc, "social_media", &ids, when).await.unwrap().into_iter().map(|e| e.state).collect();
+    assert_eq!(states, [EffectiveState::Unknown, EffectiveState::Given, EffectiveState::Refused]);
+    assert_eq!(s.consent_per_class(other, when).await.unwrap().len(), 1, "another school's classes only");
 }
 
 async fn audit_chain_verifies_and_shows_tampering(db: Db) {

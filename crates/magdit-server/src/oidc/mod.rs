@@ -29,7 +29,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{browser_session, cookie, ClientAddr};
 use crate::problem::Problem;
 use crate::state::AppState;
-use flows::{local_path, Flow, Flows, TTL};
+pub use flows::local_path;
+use flows::{Flow, Flows, TTL};
 use provider::Provider;
 
 /// The cookie that ties a callback to the browser that started the login.
@@ -47,6 +48,18 @@ impl Oidc {
     pub fn new(config: &crate::config::Oidc) -> Oidc {
         let providers = config.providers.iter().map(|(name, p)| (name.clone(), Provider::new(name, p))).collect();
         Oidc { providers, flows: Flows::new() }
+    }
+
+    /// The providers to offer on a login page, by name.
+    pub fn list(&self) -> Vec<ProviderInfo> {
+        self.providers
+            .values()
+            .map(|p| ProviderInfo {
+                name: p.name.clone(),
+                display_name: p.config.display_name.clone(),
+                start_url: format!("/api/v1/auth/oidc/{}/start", p.name),
+            })
+            .collect()
     }
 
     fn provider(&self, name: &str) -> Result<&Provider, Problem> {
@@ -136,18 +149,7 @@ pub struct ProviderInfo {
 /// The login providers of this service (none unless configured).
 #[utoipa::path(get, path = "/api/v1/auth/providers", tag = "accounts", responses((status = 200, body = Vec<ProviderInfo>)))]
 pub async fn providers(State(state): State<AppState>) -> Json<Vec<ProviderInfo>> {
-    Json(
-        state
-            .oidc
-            .providers
-            .values()
-            .map(|p| ProviderInfo {
-                name: p.name.clone(),
-                display_name: p.config.display_name.clone(),
-                start_url: format!("/api/v1/auth/oidc/{}/start", p.name),
-            })
-            .collect(),
-    )
+    Json(state.oidc.list())
 }
 
 #[derive(Deserialize, IntoParams)]

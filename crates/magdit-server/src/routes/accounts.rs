@@ -209,10 +209,16 @@ pub async fn add_grant(
     Path((_, account)): Path<(i64, i64)>,
     JsonBody(body): JsonBody<GrantBody>,
 ) -> Result<StatusCode, Problem> {
-    let target = in_school(&state, &ctx, account).await?;
-    let grant = body.in_school(ctx.access.school, "")?;
-    let made = state.store.grant(target.account.id, &grant, &ctx.actor).await.map_err(|e| body_problem(e, "person"))?;
+    let made = give(&state, &ctx, account, &body).await?;
     Ok(if made { StatusCode::CREATED } else { StatusCode::NO_CONTENT })
+}
+
+/// Gives `account` of the school the grant `body` describes, here (admins); whether it is
+/// new. What `POST …/grants` and the web's accounts page do.
+pub async fn give(state: &AppState, ctx: &InSchool, account: i64, body: &GrantBody) -> Result<bool, Problem> {
+    let target = in_school(state, ctx, account).await?;
+    let grant = body.in_school(ctx.access.school, "")?;
+    state.store.grant(target.account.id, &grant, &ctx.actor).await.map_err(|e| body_problem(e, "person"))
 }
 
 /// Takes an account's grant of `role` in this school (admins). Its last grant anywhere
@@ -228,18 +234,33 @@ pub async fn revoke_grant(
     ctx: InSchool,
     Path((_, account, role)): Path<(i64, i64, String)>,
 ) -> Result<StatusCode, Problem> {
-    let target = in_school(&state, &ctx, account).await?;
+    take(&state, &ctx, account, &role).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes `account`'s grant of `role` here (admins), as `DELETE …/grants/{role}` and the web's
+/// accounts page do.
+pub async fn take(state: &AppState, ctx: &InSchool, account: i64, role: &str) -> Result<(), Problem> {
+    let target = in_school(state, ctx, account).await?;
     let grant = target
         .grants
         .iter()
         .find(|g| g.role().as_str() == role)
         .copied()
         .ok_or_else(|| Problem::not_found(format!("account {account} holds no `{role}` grant in this school")))?;
-    if grant.role() == GrantRole::SchoolAdmin && target.account.id == ctx.principal.account {
+    may_take(ctx, target.account.id, grant.role())?;
+    state.store.revoke(target.account.id, &grant, &ctx.actor).await?;
+    Ok(())
+}
+
+/// Whether the caller may take `account`'s grant of `role`: never their own administrator
+/// grant, so a school is not left without the admin doing it. (The web page asks this too,
+/// to offer only what may be done.)
+pub fn may_take(ctx: &InSchool, account: AccountId, role: GrantRole) -> Result<(), Problem> {
+    if role == GrantRole::SchoolAdmin && account == ctx.principal.account {
         return Err(Problem::conflict("you cannot revoke your own administrator grant; ask another administrator"));
     }
-    state.store.revoke(target.account.id, &grant, &ctx.actor).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[derive(Deserialize, ToSchema)]

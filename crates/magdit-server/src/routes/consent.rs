@@ -216,8 +216,6 @@ pub struct ClassQuery {
 pub struct ClassRow {
     pub pupil: i64,
     pub name: String,
-    #[serde(skip)]
-    pub group: Option<String>,
     /// Purpose key → `given`, `refused` or `unknown`.
     #[schema(value_type = Object)]
     pub consent: std::collections::BTreeMap<String, EffectiveState>,
@@ -234,7 +232,7 @@ pub async fn class(State(state): State<AppState>, ctx: InSchool, Query(q): Query
 }
 
 /// The pupils `filter` selects, each with "mag in beeld" per purpose (staff): the API's class
-/// view, the web UI's class view and its consent overview.
+/// view and the web UI's.
 pub async fn class_rows(state: &AppState, ctx: &InSchool, filter: &PeopleFilter) -> Result<Vec<ClassRow>, Problem> {
     if !ctx.access.is_staff() {
         return Err(Problem::forbidden("the class view is for the school's staff"));
@@ -245,7 +243,7 @@ pub async fn class_rows(state: &AppState, ctx: &InSchool, filter: &PeopleFilter)
     let now = state.school_now(&ctx.school);
     let mut rows: Vec<ClassRow> = pupils
         .into_iter()
-        .map(|p| ClassRow { pupil: p.id.0, name: p.name, group: p.group, consent: Default::default() })
+        .map(|p| ClassRow { pupil: p.id.0, name: p.name, consent: Default::default() })
         .collect();
     for purpose in state.store.purposes(school).await? {
         let states = state.store.effective_consent(school, &purpose.key, &ids, now).await?;

@@ -1,24 +1,26 @@
-//! Admin pages: the consent overview per class with counts and the protocol adoption, the
-//! roster import with its dry run, and the school's accounts and roles. Each reads and writes through the API's own
-//! functions ([`crate::routes::consent::class_rows`], [`crate::routes::import::run`]).
-
-use std::collections::BTreeMap;
+//! Admin pages: the consent overview per class with counts (`Store::consent_per_class`) and
+//! the protocol adoption, the roster import with its dry run, and the school's accounts with
+//! forms to give and take roles. Each writes through the API's own functions
+//! ([`crate::routes::schools::adopt_shipped`], [`crate::routes::import::run`],
+//! [`crate::routes::accounts::give`] and [`take`]).
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use magdit_import::ImportReport;
-use magdit_store::{Apply, EffectiveState, Grant, Outcome, PeopleFilter, Role};
+use magdit_protocol::Lang;
+use magdit_store::{Apply, GrantRole, Outcome, SchoolAccount};
 use maud::{html, Markup};
+use serde::Deserialize;
 
 use super::class::purpose_label;
 use super::i18n::{t, ta};
 use super::layout::{html_page, page_with_status, Frame};
 use super::Member;
 use crate::problem::Problem;
-use crate::routes::consent::class_rows;
+use crate::routes::accounts::{give, may_take, take, GrantBody};
 use crate::routes::import::run as import_run;
 use crate::routes::schools::adopt_shipped;
 use crate::state::AppState;
@@ -41,26 +43,12 @@ fn admin_links(m: &Member) -> Markup {
     }
 }
 
-/// `GET /s/{school}/beheer`: consent per class, counted per purpose.
+/// `GET /s/{school}/beheer`: consent per class, counted per purpose by the store.
 pub async fn overview(State(state): State<AppState>, m: Member) -> Result<Response, Problem> {
     m.ctx.access.require_admin()?;
     let lang = m.lang;
     let purposes = state.store.purposes(m.ctx.access.school).await?;
-    let rows = class_rows(&state, &m.ctx, &PeopleFilter { role: Some(Role::Pupil), ..PeopleFilter::default() }).await?;
-    // class → purpose → [ja, nee, onbekend]
-    let mut counts: BTreeMap<String, (usize, BTreeMap<&str, [usize; 3]>)> = BTreeMap::new();
-    for r in &rows {
-        let entry = counts.entry(r.group.clone().unwrap_or_else(|| t(lang, "no-class"))).or_default();
-        entry.0 += 1;
-        for p in &purposes {
-            let i = match r.consent.get(&p.key) {
-                Some(EffectiveState::Given) => 0,
-                Some(EffectiveState::Refused) => 1,
-                _ => 2,
-            };
-            entry.1.entry(p.key.as_str()).or_default()[i] += 1;
-        }
-    }
+    let counts = state.store.consent_per_class(m.ctx.access.school, state.school_now(&m.ctx.school)).await?;
     let adopted = m.ctx.school.protocol.as_ref();
     let content = html! {
         (admin_links(&m))
@@ -85,13 +73,17 @@ pub async fn overview(State(state): State<AppState>, m: Member) -> Result<Respon
                     }
                 }
                 tbody {
-                    @for (class, (n, per)) in &counts {
+                    @for c in &counts {
                         tr {
-                            th scope="row" { a href={ "/s/" (m.school()) "/klas?klas=" (super::encode(class)) } { (class) } }
-                            td { (n) }
-                            @for p in &purposes {
-                                @let c = per.get(p.key.as_str()).copied().unwrap_or_default();
-                                td { (ta(lang, "admin-counts", &[("yes", c[0].into()), ("no", c[1].into()), ("unknown", c[2].into())])) }
+                            th scope="row" {
+                                @match &c.group {
+                                    Some(class) => { a href={ "/s/" (m.school()) "/klas?klas=" (super::encode(class)) } { (class) } }
+                                    None => { (t(lang, "no-class")) }
+                                }
+                            }
+                            td { (c.pupils) }
+                            @for (_, n) in &c.purposes {
+                                td { (ta(lang, "admin-counts", &[("yes", n.given.into()), ("no", n.refused.into()), ("unknown", n.unknown.into())])) }
                             }
                         }
                     }
@@ -195,7 +187,7 @@ fn import_report(m: &Member, r: &ImportReport) -> Markup {
                         thead { tr { th scope="col" { (t(lang, "line")) } th scope="col" { (t(lang, "reason")) } } }
                         tbody {
                             @for x in &r.rejected {
-                                tr { td { (x.line) } td { (match lang { magdit_protocol::Lang::Nl => x.nl(), magdit_protocol::Lang::En => x.en() }) } }
+                                tr { td { (x.line) } td { (match lang { Lang::Nl => x.nl(), Lang::En => x.en() }) } }
                             }
                         }
                     }
@@ -206,24 +198,96 @@ fn import_report(m: &Member, r: &ImportReport) -> Markup {
     }
 }
 
-/// `GET /s/{school}/beheer/accounts`: the school's accounts and their roles here.
-pub async fn accounts(State(state): State<AppState>, m: Member) -> Result<Response, Problem> {
+/// The roles an admin gives from the accounts page. Guardians and pupils get theirs with
+/// their row on the roster (the API's `person`), so the page does not offer them.
+const GIVEN_HERE: [GrantRole; 3] = [GrantRole::SchoolAdmin, GrantRole::Leidinggevende, GrantRole::Employee];
+
+#[derive(Deserialize)]
+pub struct AccountsQuery {
+    /// After a change: the account, and the role given or taken.
+    account: Option<i64>,
+    gegeven: Option<String>,
+    ingetrokken: Option<String>,
+}
+
+fn role_label(lang: Lang, role: GrantRole) -> String {
+    t(lang, &format!("role-{}", role.as_str()))
+}
+
+/// `GET /s/{school}/beheer/accounts`: the school's accounts, their roles here, and forms to
+/// give and take them.
+pub async fn accounts(State(state): State<AppState>, m: Member, Query(q): Query<AccountsQuery>) -> Result<Response, Problem> {
     m.ctx.access.require_admin()?;
     let lang = m.lang;
     let page_of = state.store.school_accounts(m.ctx.access.school, ACCOUNTS_SHOWN, None).await?;
+    // The confirmation of the change just made, named as the page names the account and role.
+    let done = q.account.and_then(|id| page_of.items.iter().find(|a| a.account.id.0 == id)).and_then(|a| {
+        let (key, role) = match (&q.gegeven, &q.ingetrokken) {
+            (Some(r), _) => ("accounts-given", r),
+            (_, Some(r)) => ("accounts-taken", r),
+            _ => return None,
+        };
+        let role = role.parse::<GrantRole>().ok()?;
+        Some(ta(lang, key, &[("name", a.account.name.as_str().into()), ("role", role_label(lang, role).into())]))
+    });
+    let action = |a: &SchoolAccount| format!("/s/{}/beheer/accounts/{}/rollen", m.school(), a.account.id);
     let content = html! {
         (admin_links(&m))
-        p.help { (t(lang, "accounts-help")) }
+        @if let Some(done) = &done { div.notice.saved role="status" { p { (done) } } }
+        p.help { (t(lang, "accounts-help")) " " (t(lang, "accounts-roles-help")) }
         div.table-wrap {
-            table {
+            table.accounts {
                 caption { (t(lang, "admin-accounts")) }
-                thead { tr { th scope="col" { (t(lang, "name")) } th scope="col" { (t(lang, "login-email")) } th scope="col" { (t(lang, "roles")) } th scope="col" { (t(lang, "status")) } } }
+                thead {
+                    tr {
+                        th scope="col" { (t(lang, "name")) }
+                        th scope="col" { (t(lang, "login-email")) }
+                        th scope="col" { (t(lang, "roles")) }
+                        th scope="col" { (t(lang, "accounts-give-head")) }
+                        th scope="col" { (t(lang, "status")) }
+                    }
+                }
                 tbody {
                     @for a in &page_of.items {
-                        tr {
-                            td { (a.account.name) }
+                        @let name = a.account.name.as_str();
+                        tr id={ "account-" (a.account.id) } {
+                            td { (name) }
                             td { (a.account.email) }
-                            td { (a.grants.iter().map(|g: &Grant| t(lang, &format!("role-{}", g.role().as_str()))).collect::<Vec<_>>().join(", ")) }
+                            td {
+                                ul.roles {
+                                    @for g in &a.grants {
+                                        @let role = g.role();
+                                        li {
+                                            (role_label(lang, role))
+                                            @if may_take(&m.ctx, a.account.id, role).is_ok() {
+                                                form.inline method="post" action=(action(a)) {
+                                                    input type="hidden" name="csrf" value=(m.csrf);
+                                                    input type="hidden" name="op" value="take";
+                                                    input type="hidden" name="role" value=(role.as_str());
+                                                    button type="submit" aria-label=(ta(lang, "accounts-take-label", &[("name", name.into()), ("role", role_label(lang, role).into())])) {
+                                                        (t(lang, "accounts-take"))
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            td {
+                                @let missing: Vec<GrantRole> = GIVEN_HERE.into_iter().filter(|r| !a.grants.iter().any(|g| g.role() == *r)).collect();
+                                @if !missing.is_empty() {
+                                    form.inline method="post" action=(action(a)) {
+                                        input type="hidden" name="csrf" value=(m.csrf);
+                                        input type="hidden" name="op" value="give";
+                                        label.visually-hidden for={ "rol-" (a.account.id) } { (ta(lang, "accounts-give-label", &[("name", name.into())])) }
+                                        select id={ "rol-" (a.account.id) } name="role" {
+                                            @for r in &missing { option value=(r.as_str()) { (role_label(lang, *r)) } }
+                                        }
+                                        " "
+                                        button type="submit" { (t(lang, "accounts-give")) }
+                                    }
+                                }
+                            }
                             td { (t(lang, if a.account.is_disabled() { "account-disabled" } else { "account-active" })) }
                         }
                     }
@@ -233,4 +297,26 @@ pub async fn accounts(State(state): State<AppState>, m: Member) -> Result<Respon
         @if page_of.next.is_some() { p { (ta(lang, "accounts-more", &[("n", ACCOUNTS_SHOWN.into())])) } }
     };
     Ok(html_page(&Frame::of(&m), &t(lang, "admin-accounts"), content))
+}
+
+/// `POST /s/{school}/beheer/accounts/{account}/rollen`: gives (`op=give`) or takes
+/// (`op=take`) the role `role` here, through the API's own [`give`] and [`take`]; then the
+/// page again, saying what was done.
+pub async fn change_role(State(state): State<AppState>, m: Member, Path((_, account)): Path<(i64, i64)>, body: Bytes) -> Result<Response, Problem> {
+    let f = m.form(&body)?;
+    let role = f.get("role").unwrap_or_default();
+    let done = match f.get("op") {
+        Some("give") => {
+            let role: GrantRole = role.parse().map_err(|e: String| Problem::invalid("role", e))?;
+            give(&state, &m.ctx, account, &GrantBody { role, person: None }).await?;
+            "gegeven"
+        }
+        Some("take") => {
+            take(&state, &m.ctx, account, role).await?;
+            "ingetrokken"
+        }
+        other => return Err(Problem::invalid("op", format!("expected `give` or `take`, not `{}`", other.unwrap_or_default()))),
+    };
+    let to = format!("/s/{}/beheer/accounts?account={account}&{done}={}#account-{account}", m.school(), super::encode(role));
+    Ok(Redirect::to(&to).into_response())
 }

@@ -5,15 +5,17 @@
 //! a link to it, what to do, the passages of the text that count, and whom to ask.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
+use axum::Json;
 use magdit_engine::{Mention, Verdict};
 use magdit_protocol::{Lang, Outcome, Role};
-use magdit_store::{PeopleFilter, Person, PersonId};
+use magdit_store::{PeopleFilter, Person, PersonId, SchoolId};
 use maud::{html, Markup};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::i18n::t;
+use super::i18n::{t, ta};
 use super::layout::{html_page, Frame};
 use super::{Fields, Member};
 use crate::problem::Problem;
@@ -182,21 +184,26 @@ async fn render(state: &AppState, m: &Member, f: &Fields, answer: Option<Answer>
                 @if m.ctx.access.is_staff() {
                     div.search {
                         label for="zoek" { (t(lang, "check-search")) }
-                        input id="zoek" name="zoek" type="search" value=(f.get("zoek").unwrap_or_default()) aria-describedby="zoek-help";
+                        // magdit.js searches as one types, at `data-search` ([`people`]).
+                        input id="zoek" name="zoek" type="search" value=(f.get("zoek").unwrap_or_default()) aria-describedby="zoek-help"
+                            aria-controls="mensen" data-search={ "/s/" (m.school()) "/check/mensen" };
                         button type="submit" name="op" value="zoek" formnovalidate { (t(lang, "check-search-button")) }
                         p.help id="zoek-help" { (t(lang, "check-search-help")) }
+                        p.help id="zoek-status" role="status" {}
                     }
                 }
-                @if people.is_empty() {
-                    p.help { (t(lang, "check-no-people")) }
-                } @else {
-                    ul.people aria-label=(t(lang, "check-people-label")) {
-                        @for p in &people {
-                            li {
-                                label.choice {
-                                    input type="checkbox" name="depicts" value=(p.id.0) checked[chosen.contains(&p.id.0.to_string().as_str())];
-                                    " " (p.name)
-                                    @if let Some(g) = &p.group { " " span.group { "(" (g) ")" } }
+                div id="mensen" data-label=(t(lang, "check-people-label")) {
+                    @if people.is_empty() {
+                        p.help { (t(lang, "check-no-people")) }
+                    } @else {
+                        ul.people aria-label=(t(lang, "check-people-label")) {
+                            @for p in &people {
+                                li {
+                                    label.choice {
+                                        input type="checkbox" name="depicts" value=(p.id.0) checked[chosen.contains(&p.id.0.to_string().as_str())];
+                                        " " (p.name)
+                                        @if let Some(g) = &p.group { " " span.group { "(" (g) ")" } }
+                                    }
                                 }
                             }
                         }
@@ -284,7 +291,21 @@ async fn candidates(state: &AppState, m: &Member, f: &Fields) -> Result<Vec<Pers
             out.push(p);
         }
     }
-    let q = f.get("zoek").map(str::trim).unwrap_or_default();
+    out.extend(search(state, school, f.get("zoek").unwrap_or_default()).await?);
+    Ok(distinct(out))
+}
+
+/// `people` with each person once, in order.
+fn distinct(mut people: Vec<Person>) -> Vec<Person> {
+    let mut seen = std::collections::HashSet::new();
+    people.retain(|p| seen.insert(p.id));
+    people
+}
+
+/// The roster search of the form, for staff: the class named `q`, then names containing it.
+async fn search(state: &AppState, school: SchoolId, q: &str) -> Result<Vec<Person>, Problem> {
+    let q = q.trim();
+    let mut out = Vec::new();
     if !q.is_empty() {
         let by_name = PeopleFilter { name: Some(q.to_owned()), ..PeopleFilter::default() };
         let by_class = PeopleFilter { group: Some(q.to_owned()), ..PeopleFilter::default() };
@@ -292,9 +313,34 @@ async fn candidates(state: &AppState, m: &Member, f: &Fields) -> Result<Vec<Pers
             out.extend(state.store.people(school, &filter, SEARCH_LIMIT, None).await?.items);
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|p| seen.insert(p.id));
     Ok(out)
+}
+
+#[derive(Deserialize)]
+pub struct PeopleQuery {
+    zoek: Option<String>,
+}
+
+/// A person the live search found: what the form shows of them, nothing more.
+#[derive(Serialize)]
+struct Found {
+    id: i64,
+    name: String,
+    group: Option<String>,
+}
+
+/// `GET /s/{school}/check/mensen?zoek=…`: what the form's search (`op=zoek`) would offer, as
+/// JSON for `magdit.js` to show while one types, with the sentence to announce. The same rules
+/// as the form: staff search the roster, parents and pupils get the people they may see.
+pub async fn people(State(state): State<AppState>, m: Member, Query(q): Query<PeopleQuery>) -> Result<Json<Value>, Problem> {
+    let found = if m.ctx.access.is_staff() {
+        distinct(search(&state, m.ctx.access.school, q.zoek.as_deref().unwrap_or_default()).await?)
+    } else {
+        m.ctx.visible_people(&state).await?
+    };
+    let message = if found.is_empty() { t(m.lang, "check-search-none") } else { ta(m.lang, "check-search-found", &[("n", found.len().into())]) };
+    let people: Vec<Found> = found.into_iter().map(|p| Found { id: p.id.0, name: p.name, group: p.group }).collect();
+    Ok(Json(json!({ "people": people, "message": message })))
 }
 
 /// The colour word of an outcome: groen, oranje or rood.

@@ -21,15 +21,6 @@ pub struct ClassQuery {
     klas: Option<String>,
 }
 
-/// The classes of the school's pupils, sorted.
-pub async fn classes(state: &AppState, m: &Member) -> Result<Vec<String>, Problem> {
-    let pupils = PeopleFilter { role: Some(Role::Pupil), ..PeopleFilter::default() };
-    let mut groups: Vec<String> = state.store.all_people(m.ctx.access.school, &pupils).await?.into_iter().filter_map(|p| p.group).collect();
-    groups.sort();
-    groups.dedup();
-    Ok(groups)
-}
-
 /// A purpose's short name for a column head: the built-in ones have one, a school's own
 /// purpose shows its description.
 pub fn purpose_label(lang: magdit_protocol::Lang, p: &Purpose) -> String {
@@ -42,7 +33,7 @@ pub async fn page(State(state): State<AppState>, m: Member, Query(q): Query<Clas
     if !m.ctx.access.is_staff() {
         return Err(Problem::forbidden("the class view is for the school's staff"));
     }
-    let groups = classes(&state, &m).await?;
+    let groups = state.store.classes(m.ctx.access.school).await?;
     let chosen = q.klas.filter(|k| groups.contains(k));
     let purposes = state.store.purposes(m.ctx.access.school).await?;
     let rows = match &chosen {

@@ -12,6 +12,7 @@ use magdit_protocol::Lang;
 use serde::Deserialize;
 
 use crate::auth::cookie;
+use crate::oidc::local_path;
 use crate::state::AppState;
 
 /// The cookie that keeps the chosen language.
@@ -84,18 +85,12 @@ pub async fn switch(State(state): State<AppState>, Path(code): Path<String>, Que
     let lang = if code == "en" { "en" } else { "nl" };
     let secure = if state.config.sessions.secure_cookie { "; Secure" } else { "" };
     let set = format!("{COOKIE}={lang}; Path=/; SameSite=Lax; Max-Age=31536000{secure}");
-    let back = q.terug.filter(|p| is_local_path(p)).unwrap_or_else(|| "/".to_owned());
+    let back = q.terug.filter(|p| local_path(p).is_some()).unwrap_or_else(|| "/".to_owned());
     let mut response = Redirect::to(&back).into_response();
     if let Ok(v) = HeaderValue::from_str(&set) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
-}
-
-/// A path on this site: never another host (`//host`, `/\host`), so a link cannot redirect
-/// away.
-pub fn is_local_path(p: &str) -> bool {
-    p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.chars().any(char::is_control)
 }
 
 #[cfg(test)]
@@ -161,13 +156,5 @@ mod tests {
         assert_eq!(ta(Lang::Nl, "greeting", &[("name", "Anna".into())]), "Hallo, Anna");
         assert_eq!(ta(Lang::En, "greeting", &[("name", "Anna".into())]), "Hello, Anna");
         assert_eq!(t(Lang::Nl, "no-such-message"), "no-such-message");
-    }
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert!(is_local_path("/s/1/check"));
-        assert!(!is_local_path("//evil.example"));
-        assert!(!is_local_path("/\\evil.example"));
-        assert!(!is_local_path("https://evil.example"));
     }
 }

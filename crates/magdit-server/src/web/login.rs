@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::i18n::{is_local_path, t};
+use super::i18n::t;
 use super::layout::{html_page, page_with_status, Frame};
 use super::{Fields, Viewer};
 use crate::auth::{cleared_cookie, cookie, password_login, ClientAddr, Via};
+use crate::oidc::local_path;
 use crate::problem::Problem;
 use crate::routes::schools::schools_of;
 use crate::state::AppState;
@@ -55,7 +56,12 @@ pub struct LoginQuery {
 /// `GET /inloggen`
 pub async fn form(State(state): State<AppState>, v: Viewer, Query(q): Query<LoginQuery>) -> Response {
     let error = q.fout.as_deref().map(|_| StatusCode::UNAUTHORIZED);
-    login_page(&state, &v, q.terug.as_deref().unwrap_or("/"), error)
+    login_page(&state, &v, q.terug.as_deref().and_then(local_path).unwrap_or("/"), error)
+}
+
+/// Where a provider's button leads: its start, coming back through [`continued`] to `back`.
+fn provider_start(start_url: &str, back: &str) -> String {
+    format!("{start_url}?return_to={}", super::encode(&format!("/inloggen/verder?terug={}", super::encode(back))))
 }
 
 fn login_page(state: &AppState, v: &Viewer, back: &str, error: Option<StatusCode>) -> Response {
@@ -83,6 +89,17 @@ fn login_page(state: &AppState, v: &Viewer, back: &str, error: Option<StatusCode
             }
             button.primary type="submit" { (t(lang, "login-submit")) }
         }
+        @let providers = state.oidc.list();
+        @if !providers.is_empty() {
+            section.providers aria-labelledby="login-or" {
+                p id="login-or" { (t(lang, "login-or")) }
+                ul {
+                    @for p in &providers {
+                        li { a.button href=(provider_start(&p.start_url, back)) { (p.display_name) } }
+                    }
+                }
+            }
+        }
     };
     let status = error.unwrap_or(StatusCode::OK);
     let mut response = page_with_status(&frame, status, &t(lang, "login-title"), content);
@@ -97,7 +114,7 @@ fn login_page(state: &AppState, v: &Viewer, back: &str, error: Option<StatusCode
 pub async fn submit(State(state): State<AppState>, v: Viewer, ClientAddr(client): ClientAddr, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
     let f = Fields::parse(&body);
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
-    let back = f.get("terug").filter(|p| is_local_path(p)).unwrap_or("/").to_owned();
+    let back = f.get("terug").and_then(local_path).unwrap_or("/").to_owned();
     if expected.is_empty() || !magdit_store::password::constant_time_eq(f.get("csrf").unwrap_or_default(), expected) {
         // An old form, or a post from elsewhere: a fresh form.
         return Ok(login_page(&state, &v, &back, Some(StatusCode::UNAUTHORIZED)));
@@ -115,6 +132,33 @@ pub async fn submit(State(state): State<AppState>, v: Viewer, ClientAddr(client)
         }
         Err(p) => Err(p),
     }
+}
+
+#[derive(Deserialize)]
+pub struct ContinueQuery {
+    terug: Option<String>,
+}
+
+/// `GET /inloggen/verder?terug=/pad`: where a login through the school's provider lands.
+/// The provider's redirect chain started on another site, so the browser does not send the
+/// SameSite=Strict session cookie with this request; a page of this site that moves on by
+/// itself (a `Refresh` header, no script) makes the next request same-site, and it carries
+/// the cookie. With the cookie already here, straight on.
+pub async fn continued(v: Viewer, Query(q): Query<ContinueQuery>) -> Response {
+    let back = q.terug.as_deref().and_then(local_path).unwrap_or("/");
+    if v.principal.is_some() {
+        return Redirect::to(back).into_response();
+    }
+    let lang = v.lang;
+    let frame = Frame { lang, here: "/inloggen", member: None };
+    let mut response = html_page(&frame, &t(lang, "login-continue-title"), html! {
+        p { a href=(back) { (t(lang, "login-continue")) } }
+    });
+    // `back` passed local_path: printable ASCII only, so always a valid header value.
+    if let Ok(refresh) = HeaderValue::from_str(&format!("0; url={back}")) {
+        response.headers_mut().insert(header::REFRESH, refresh);
+    }
+    response
 }
 
 /// `POST /uitloggen`: ends the session. Needs the session's CSRF token, so another site

@@ -47,8 +47,9 @@ use crate::state::AppState;
 /// The "Mag dit?" page; its POST changes nothing (see `request_cache`).
 pub const CHECK_ROUTE: &str = "/s/{school}/check";
 
-/// Only what the binary serves itself: no inline script or style, no frames, no other hosts.
-const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// Only what the binary serves itself: no inline script or style, no frames, no other hosts
+/// (`connect-src` for the live roster search's requests to this site).
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The web UI's routes.
 pub fn routes(state: &AppState) -> Router<AppState> {
@@ -56,9 +57,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(login::home))
         .route("/inloggen", get(login::form).post(login::submit))
+        .route("/inloggen/verder", get(login::continued))
         .route("/uitloggen", post(login::logout))
         .route("/taal/{lang}", get(i18n::switch))
         .route(CHECK_ROUTE, get(check::page).post(check::submit))
+        .route("/s/{school}/check/mensen", get(check::people))
         .route("/s/{school}/toestemming", get(consent::page))
         .route("/s/{school}/toestemming/{person}", post(consent::decide))
         .route("/s/{school}/klas", get(class::page))
@@ -70,6 +73,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(admin::import_form).post(admin::import).layer(DefaultBodyLimit::max(limits.import_bytes + 64 * 1024)),
         )
         .route("/s/{school}/beheer/accounts", get(admin::accounts))
+        .route("/s/{school}/beheer/accounts/{account}/rollen", post(admin::change_role))
         .route("/static/magdit.css", get(|| asset("text/css; charset=utf-8", include_str!("../../static/magdit.css"))))
         .route("/static/magdit.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../../static/magdit.js"))))
         .layer(DefaultBodyLimit::max(limits.body_bytes))

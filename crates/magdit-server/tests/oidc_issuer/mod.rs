@@ -86,7 +86,10 @@ fn kid(key: usize) -> String {
 impl Issuer {
     pub async fn start(person: Person) -> Issuer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-        let base = format!("http://{}", listener.local_addr().expect("bound address"));
+        // Named `localhost`: another site than the app's 127.0.0.1, as a real provider is, so a
+        // browser treats the redirect back as cross-site (SameSite cookies).
+        let port = listener.local_addr().expect("bound address").port();
+        let base = format!("http://localhost:{port}");
         let inner = Inner { issuer: base.clone(), person, flaw: None, deny: false, key: 0, grants: HashMap::new(), jwks_fetches: 0 };
         let issuer = Issuer { base, inner: Arc::new(Mutex::new(inner)) };
         let app = Router::new()
