@@ -247,15 +247,15 @@ impl Lex {
 }
 
 /// The word lists, built at first use. A contiguous NFA (built in a few ms) serves at
-/// once, so a cold `magdit check` stays fast; a DFA, which searches about a fifth faster
-/// but takes ~0.1 s and ~14 MB to build, is made on a background thread and takes over
-/// when ready, for the long runs (`check --jsonl`, the service). Where no thread can be
-/// started the NFA serves throughout.
+/// once, so a cold `magdit check` stays fast; a DFA, which searches a text faster but
+/// takes ~0.1 s and ~17 MB to build (BENCHMARKS.md), is made on a background thread and
+/// takes over when ready, for the long runs (`check --jsonl`, the service). Where no
+/// thread can be started the NFA serves throughout.
 pub(crate) static LEX: LazyLock<Lex> = LazyLock::new(|| {
     let lex = build();
     let _ = std::thread::Builder::new().name("magdit-lexicon-dfa".into()).spawn(|| {
         let lex = &*LEX;
-        // Built already (by the test that compares the two) is fine: nothing to do.
+        // Only this thread sets it, once.
         let _ = lex.dfa.set(automaton(&lex.strings, AhoCorasickKind::DFA));
     });
     lex
