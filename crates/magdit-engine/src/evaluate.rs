@@ -1,13 +1,15 @@
 //! Evaluation: a situation against one protocol's articles, to findings and a verdict.
 
 use magdit_analysis::{Analysis, Analyzer};
-use magdit_protocol::{Article, Fact, Lang, Localized, Outcome, OutcomeRule, Protocol, Rule, Scope};
+use magdit_protocol::{Fact, Lang, Outcome, OutcomeRule, Protocol, Rule, Scope};
 
+use crate::citation::Citation;
 use crate::roster::{People, Roster};
 use crate::sheet::Sheet;
 use crate::situation::Situation;
 use crate::template::Context;
-use crate::verdict::{Facts, Finding, Quote, Verdict};
+use crate::text::Text;
+use crate::verdict::{Facts, Finding, Verdict};
 
 /// A protocol with its analyser (school names compiled once).
 pub(crate) struct Compiled {
@@ -16,33 +18,16 @@ pub(crate) struct Compiled {
     /// The indices of the articles with a rule, each with whether it is evaluated after
     /// the verdict ([`Rule::after_verdict`]), worked out once.
     ruled: Vec<(usize, bool)>,
-    /// What a finding quotes, per article (like `protocol.articles`).
-    quotes: Vec<Quotes>,
-}
-
-/// An article's quotes: its text, and per outcome of its rule the part that outcome cites.
-struct Quotes {
-    article: Quote,
-    outcomes: Vec<Option<Quote>>,
-}
-
-impl Quotes {
-    fn new(a: &Article) -> Self {
-        let outcomes = a.rule.iter().flat_map(|r| &r.outcomes).map(|o| o.quote.as_deref().map(Quote::new)).collect();
-        Quotes { article: Quote::new(&a.text), outcomes }
-    }
-
-    fn of(&self, outcome: usize) -> Quote {
-        self.outcomes[outcome].clone().unwrap_or_else(|| self.article.clone())
-    }
+    /// What a finding cites and says, per article (like `protocol.articles`).
+    citations: Vec<Citation>,
 }
 
 impl Compiled {
     pub fn new(protocol: Protocol) -> Self {
         let analyzer = Analyzer::new(&protocol.meta.school_names);
         let ruled = protocol.articles.iter().enumerate().filter_map(|(i, a)| Some((i, a.rule.as_ref()?.after_verdict()))).collect();
-        let quotes = protocol.articles.iter().map(Quotes::new).collect();
-        Compiled { protocol, analyzer, ruled, quotes }
+        let citations = protocol.articles.iter().map(|a| Citation::new(a, &protocol.meta.school)).collect();
+        Compiled { protocol, analyzer, ruled, citations }
     }
 
     pub fn check(&self, s: &Situation, roster: Option<&Roster>, lang: Lang) -> Verdict {
@@ -65,24 +50,24 @@ impl Compiled {
         let (refused, unknown, unidentified) = sheet.consent_people();
         let ctx = Context { refused, unknown, unidentified, school: &meta.school, lang };
 
-        let mut findings = Vec::new();
+        let mut findings = Vec::with_capacity(8);
         if in_scope {
-            let rules = self.ruled.iter().filter_map(|&(i, after)| {
-                let article = &self.protocol.articles[i];
-                article.rule.as_ref().map(|r| (Cited { article, quotes: &self.quotes[i] }, r, after))
-            });
-            let applicable: Vec<(Cited<'_>, &Rule, bool)> = rules
-                .filter(|(_, r, _)| r.binds_role(s.actor.role) && r.actions.contains(&s.action))
-                .collect();
-            for (cited, rule, _) in applicable.iter().filter(|(_, _, after)| !after) {
+            // The rules binding this actor and act, those before the verdict or those after.
+            let applicable = |after: bool| {
+                self.ruled.iter().filter(move |r| r.1 == after).filter_map(|&(i, _)| {
+                    let rule = self.protocol.articles[i].rule.as_ref()?;
+                    (rule.binds_role(s.actor.role) && rule.actions.contains(&s.action)).then_some((&self.citations[i], rule))
+                })
+            };
+            for (cited, rule) in applicable(false) {
                 findings.extend(evaluate(cited, rule, &sheet, &ctx));
             }
             sheet.breach = findings.iter().any(|f| f.outcome == Outcome::Forbidden);
-            for (cited, rule, _) in applicable.iter().filter(|(_, _, after)| *after) {
+            for (cited, rule) in applicable(true) {
                 findings.extend(evaluate(cited, rule, &sheet, &ctx));
             }
         } else if let Some(i) = meta.scope_article.as_deref().and_then(|id| self.protocol.articles.iter().position(|a| a.id == id)) {
-            findings.push(out_of_scope(&self.protocol.articles[i], &self.quotes[i], lang));
+            findings.push(out_of_scope(&self.citations[i], lang));
         }
         // Most severe first; advice last. Stable, so article order holds within a level.
         findings.sort_by_key(|f| (f.outcome == Outcome::Advice, std::cmp::Reverse(f.outcome.severity())));
@@ -93,16 +78,10 @@ impl Compiled {
     }
 }
 
-/// An article as a finding cites it.
-struct Cited<'c> {
-    article: &'c Article,
-    quotes: &'c Quotes,
-}
-
 /// The first outcome whose conditions hold decides. An outcome that is unknown because a
 /// number is missing becomes a `conditional` finding that asks for it, instead of being
 /// skipped.
-fn evaluate(cited: &Cited<'_>, rule: &Rule, sheet: &Sheet<'_>, ctx: &Context<'_>) -> Option<Finding> {
+fn evaluate(cited: &Citation, rule: &Rule, sheet: &Sheet<'_>, ctx: &Context<'_>) -> Option<Finding> {
     let value = |f: Fact| sheet.value(f);
     let applies = rule.when.eval(value);
     if applies == Some(false) {
@@ -125,7 +104,7 @@ fn evaluate(cited: &Cited<'_>, rule: &Rule, sheet: &Sheet<'_>, ctx: &Context<'_>
                 let asks = missing.iter().map(|f| match ctx.lang {
                     Lang::Nl => format!("Ga na {}.", f.label_nl()),
                     Lang::En => format!("Establish `{}`.", f.name()),
-                }).collect();
+                }).map(Text::from).collect();
                 return Some(finding(cited, (k, o), Outcome::Conditional, sheet, ctx, asks));
             }
         }
@@ -134,23 +113,18 @@ fn evaluate(cited: &Cited<'_>, rule: &Rule, sheet: &Sheet<'_>, ctx: &Context<'_>
 }
 
 /// The finding of `o`, outcome `k` of the cited article's rule (`outcome` is what it comes to).
-fn finding(cited: &Cited<'_>, (k, o): (usize, &OutcomeRule), outcome: Outcome, sheet: &Sheet<'_>, ctx: &Context<'_>, mut requires: Vec<String>) -> Finding {
-    let article = cited.article;
+fn finding(cited: &Citation, (k, o): (usize, &OutcomeRule), outcome: Outcome, sheet: &Sheet<'_>, ctx: &Context<'_>, mut requires: Vec<Text>) -> Finding {
+    let texts = &cited.outcomes[k];
     let value = |f: Fact| sheet.value(f);
-    requires.extend(o.requires.iter().filter(|r| r.when.eval(value) != Some(false)).map(|r| ctx.fill(r.text.get(ctx.lang))));
-    Finding {
-        article: article.id.clone(),
-        outcome,
-        reason: ctx.fill(o.reason.get(ctx.lang)),
-        quote: cited.quotes.of(k),
-        requires,
-    }
+    let met = o.requires.iter().zip(&texts.requires).filter(|(r, _)| r.when.eval(value) != Some(false));
+    requires.extend(met.map(|(_, text)| text.get(ctx.lang).render(ctx)));
+    Finding { article: cited.id.clone(), outcome, reason: texts.reason.get(ctx.lang).render(ctx), quote: texts.quote.clone(), requires }
 }
 
-fn out_of_scope(article: &Article, quotes: &Quotes, lang: Lang) -> Finding {
-    let reason = Localized {
-        nl: "Dit valt buiten het protocol: het heeft geen relatie met school, werk of de schoolgemeenschap.".into(),
-        en: Some("This is outside the protocol: it has no relation to school, work or the school community.".into()),
+fn out_of_scope(cited: &Citation, lang: Lang) -> Finding {
+    let reason = match lang {
+        Lang::Nl => "Dit valt buiten het protocol: het heeft geen relatie met school, werk of de schoolgemeenschap.",
+        Lang::En => "This is outside the protocol: it has no relation to school, work or the school community.",
     };
-    Finding { article: article.id.clone(), outcome: Outcome::Advice, reason: reason.get(lang).to_string(), quote: quotes.article.clone(), requires: Vec::new() }
+    Finding { article: cited.id.clone(), outcome: Outcome::Advice, reason: Text::from(reason.to_string()), quote: cited.quote.clone(), requires: Vec::new() }
 }

@@ -2,18 +2,21 @@
 //! `../shared/contract/check.md` describes. Pure: no I/O, no clocks, no globals that
 //! change; an [`Engine`] is built once from validated protocols and is then read-only.
 
+mod citation;
 mod error;
 mod evaluate;
 mod roster;
 mod sheet;
 mod situation;
 mod template;
+mod text;
 mod verdict;
 
 pub use error::SituationError;
 pub use roster::Roster;
 pub use situation::{limits, Actor, Channel, ConsentRecord, Content, Counterpart, Device, Media, ParseContext, PersonEntry, ReplyTo, Setting, Situation};
-pub use verdict::{Facts, Finding, Mention, Quote, Verdict};
+pub use text::Text;
+pub use verdict::{Facts, Finding, Mention, Verdict};
 
 use magdit_protocol::{Lang, Protocol};
 

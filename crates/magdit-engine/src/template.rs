@@ -5,6 +5,35 @@ use std::fmt::Write;
 use magdit_protocol::Lang;
 
 use crate::situation::PersonEntry;
+use crate::text::Text;
+
+/// A reason or requirement of a protocol, ready for checks: filled once when it names
+/// nobody (only `{school}`, the same for every check), else filled per check.
+pub(crate) enum Template {
+    Fixed(Text),
+    PerCheck(String),
+}
+
+/// The placeholders whose value depends on the check's people.
+const PER_CHECK: &[&str] = &["{refused}", "{unknown}", "{ask_consent}"];
+
+impl Template {
+    pub fn new(template: &str, school: &str, lang: Lang) -> Template {
+        if PER_CHECK.iter().any(|p| template.contains(p)) {
+            Template::PerCheck(template.to_string())
+        } else {
+            let ctx = Context { refused: Vec::new(), unknown: Vec::new(), unidentified: 0, school, lang };
+            Template::Fixed(Text::shared(&ctx.fill(template)))
+        }
+    }
+
+    pub fn render(&self, ctx: &Context<'_>) -> Text {
+        match self {
+            Template::Fixed(text) => text.clone(),
+            Template::PerCheck(template) => Text::from(ctx.fill(template)),
+        }
+    }
+}
 
 pub(crate) struct Context<'a> {
     pub refused: Vec<&'a PersonEntry>,

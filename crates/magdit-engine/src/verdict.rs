@@ -1,14 +1,11 @@
 //! The verdict: the output half of the check contract.
 
-use std::fmt;
-use std::ops::Deref;
-use std::sync::Arc;
-
-use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::Serialize;
 
 use magdit_analysis::{AbuseKind, Analysis, Span, StatementKind};
 use magdit_protocol::Outcome;
+
+use crate::text::Text;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Verdict {
@@ -21,66 +18,12 @@ pub struct Verdict {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {
-    pub article: String,
+    pub article: Text,
     pub outcome: Outcome,
-    pub reason: String,
+    pub reason: Text,
     /// Verbatim from the adopted document.
-    pub quote: Quote,
-    pub requires: Vec<String>,
-}
-
-/// The verbatim text a finding quotes: an article, or the part of it an outcome cites.
-/// Made once per protocol and shared by every finding that cites it, with its JSON string
-/// form ready: copying and escaping long article texts anew for every answer was about
-/// 5 % of a `check --jsonl` line's work. Reads as a `str`; serialises as the JSON string.
-#[derive(Clone)]
-pub struct Quote(Arc<QuoteText>);
-
-struct QuoteText {
-    text: String,
-    json: Box<RawValue>,
-}
-
-impl Quote {
-    pub fn new(text: &str) -> Quote {
-        let json = serde_json::to_string(text).and_then(RawValue::from_string).expect("a string serialises to a JSON string");
-        Quote(Arc::new(QuoteText { text: text.to_string(), json }))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0.text
-    }
-}
-
-impl Deref for Quote {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl fmt::Display for Quote {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for Quote {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl PartialEq for Quote {
-    fn eq(&self, other: &Quote) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Serialize for Quote {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.json.serialize(s)
-    }
+    pub quote: Text,
+    pub requires: Vec<Text>,
 }
 
 /// What the analysis established, with character offsets into `content.text`.

@@ -78,7 +78,7 @@ fn missing_years_since_left_asks_for_it_instead_of_skipping() {
 fn consent_placeholders_name_whom_to_ask() {
     let v = Engine::builtin().check_json(r#"{"protocol":"cvo-nwf","actor":{"role":"pupil"},"action":"post","channel":{"kind":"social_media"},"content":{"text":"Schoolreis!","media":[{"kind":"photo","school_situation":true,"depicts":["p1"]}]},"people":[{"id":"p1","name":"Sanne de Vries","role":"pupil","age":10}]}"#, Lang::Nl).unwrap();
     assert_eq!(v.verdict, Outcome::Conditional);
-    let all: Vec<&String> = v.findings.iter().flat_map(|f| &f.requires).collect();
+    let all: Vec<&magdit_engine::Text> = v.findings.iter().flat_map(|f| &f.requires).collect();
     assert!(all.iter().any(|r| r.contains("de ouders/verzorgers van Sanne de Vries")), "{all:?}");
 }
 
