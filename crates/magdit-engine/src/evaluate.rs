@@ -1,5 +1,6 @@
 //! Evaluation: a situation against one protocol's articles, to findings and a verdict.
 
+use compact_str::CompactString;
 use magdit_analysis::{Analysis, Analyzer};
 use magdit_protocol::{Fact, Lang, Outcome, OutcomeRule, Protocol, Rule, Scope};
 
@@ -73,7 +74,7 @@ impl Compiled {
         findings.sort_by_key(|f| (f.outcome == Outcome::Advice, std::cmp::Reverse(f.outcome.severity())));
         let verdict = findings.iter().map(|f| f.outcome).max_by_key(|o| o.severity()).filter(|o| *o != Outcome::Advice).unwrap_or(Outcome::Allowed);
         let verdict = if verdict.severity() == 0 { Outcome::Allowed } else { verdict };
-        let facts = Facts::from_analysis(text, &analysis, |i| people.get(i).id.clone(), sheet.about_school, in_scope);
+        let facts = Facts::from_analysis(text, &analysis, |i| CompactString::from(people.get(i).id.as_str()), sheet.about_school, in_scope);
         Verdict { protocol: meta.id.clone(), verdict, findings, facts }
     }
 }

@@ -1,5 +1,6 @@
 //! The verdict: the output half of the check contract.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use magdit_analysis::{AbuseKind, Analysis, Span, StatementKind};
@@ -50,19 +51,20 @@ pub struct Mention {
     pub kind: &'static str,
     /// For `person`: the id in `people`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub person: Option<String>,
-    pub text: String,
+    pub person: Option<CompactString>,
+    /// Most names and numbers fit in the string itself: no heap copy per mention.
+    pub text: CompactString,
     /// Character offsets, end exclusive.
     pub start: usize,
     pub end: usize,
 }
 
 impl Facts {
-    pub(crate) fn from_analysis(text: &str, a: &Analysis, people_ids: impl Fn(usize) -> String, about_school: bool, in_scope: bool) -> Facts {
+    pub(crate) fn from_analysis(text: &str, a: &Analysis, people_ids: impl Fn(usize) -> CompactString, about_school: bool, in_scope: bool) -> Facts {
         let mut offsets = CharOffsets::new(text);
         let mut mention = |kind: &'static str, span: Span| {
             let (start, end) = offsets.chars(span);
-            Mention { kind, person: None, text: text[span.start..span.end].to_string(), start, end }
+            Mention { kind, person: None, text: CompactString::from(&text[span.start..span.end]), start, end }
         };
         let people = a.people.iter().map(|m| Mention { person: Some(people_ids(m.person)), ..mention("person", m.span) }).collect();
         let other_names = a.other_names.iter().map(|s| mention("name", *s)).collect();
