@@ -17,31 +17,45 @@ use text::Token;
 
 pub use index::PeopleIndex;
 
-thread_local! {
-    /// The token buffer, reused from text to text.
-    static TOKENS: Cell<Vec<Token>> = const { Cell::new(Vec::new()) };
+/// The buffers of one search, reused from text to text.
+#[derive(Default)]
+struct Buffers {
+    tokens: Vec<Token>,
+    listed: listed::Buffers,
 }
 
-/// Runs `f` on the tokens of `text` (in a buffer reused from call to call).
-fn with_tokens<R>(text: &str, f: impl FnOnce(&[Token]) -> R) -> R {
-    TOKENS.with(|cell| {
-        let mut tokens = cell.take();
-        text::tokenize(text, &mut tokens);
-        let r = f(&tokens);
-        cell.set(tokens);
+thread_local! {
+    static BUFFERS: Cell<Buffers> = Cell::default();
+}
+
+/// Runs `f` on the tokens of `text` and the name search's buffers, all reused from call
+/// to call.
+fn with_buffers<R>(text: &str, f: impl FnOnce(&[Token], &mut listed::Buffers) -> R) -> R {
+    BUFFERS.with(|cell| {
+        // Taken out while in use: a nested call starts with empty buffers instead of failing.
+        let mut buf = cell.take();
+        text::tokenize(text, &mut buf.tokens);
+        let r = f(&buf.tokens, &mut buf.listed);
+        cell.set(buf);
         r
     })
 }
 
-pub(crate) fn find(text: &str, people: &[&PeopleIndex], actor: Option<usize>, out: &mut Analysis) {
-    with_tokens(text, |tokens| find_in(text, tokens, people, actor, out));
+/// Runs `f` on the tokens of `text`.
+fn with_tokens<R>(text: &str, f: impl FnOnce(&[Token]) -> R) -> R {
+    with_buffers(text, |tokens, _| f(tokens))
 }
 
-fn find_in(text: &str, tokens: &[Token], people: &[&PeopleIndex], actor: Option<usize>, out: &mut Analysis) {
+pub(crate) fn find(text: &str, people: &[&PeopleIndex], actor: Option<usize>, out: &mut Analysis) {
+    with_buffers(text, |tokens, buf| find_in(text, tokens, people, actor, buf, out));
+}
+
+fn find_in(text: &str, tokens: &[Token], people: &[&PeopleIndex], actor: Option<usize>, buf: &mut listed::Buffers, out: &mut Analysis) {
     if tokens.is_empty() {
         return;
     }
-    let found = listed::find(text, tokens, people);
+    listed::find(text, tokens, people, buf);
+    let found = &buf.found;
     // The actor's own name is not someone else's personal data: not a mention, and not an
     // unlisted name either.
     out.people.extend(
@@ -53,5 +67,5 @@ fn find_in(text: &str, tokens: &[Token], people: &[&PeopleIndex], actor: Option<
                 span: Span::new(f.start, f.end),
             }),
     );
-    unlisted::find(text, tokens, &found, &mut out.other_names);
+    unlisted::find(text, tokens, found, &mut out.other_names);
 }

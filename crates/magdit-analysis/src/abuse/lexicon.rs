@@ -7,7 +7,8 @@
 //!   neighbouring letters swapped: "vrowen", "afavl"), valid only as a whole word;
 //! * collapsed-double variants ("loser" for "looser"), valid only where the
 //!   normaliser collapsed a run of letters;
-//! * phrases with one space removed ("doodaan"), valid only as a whole word.
+//! * phrases with one space removed ("doodaan"), valid only as a whole word (so only
+//!   those with no space left: a three-word phrase less one space is never one word).
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
@@ -362,7 +363,7 @@ fn build() -> Lex {
     for (p, c) in &phrase_src {
         for (k, _) in p.match_indices(' ') {
             let v = format!("{}{}", &p[..k], &p[k + 1..]);
-            if !exact_set.contains(&v) {
+            if !exact_set.contains(&v) && !v.contains(' ') {
                 add(v, *c, 2, &mut index, &mut pats);
             }
         }

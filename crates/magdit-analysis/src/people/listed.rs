@@ -19,16 +19,27 @@ pub(crate) struct Found {
     pub person: usize,
 }
 
+/// The buffers of [`find`], kept from text to text so a search allocates nothing once
+/// they have grown to fit.
+#[derive(Default)]
+pub(crate) struct Buffers {
+    /// The mentions found, after [`find`].
+    pub found: Vec<Found>,
+    lone: Vec<Lone>,
+    lone_ok: Vec<u8>,
+}
+
 /// Finds the mentions of `people` (the actor's included; numbered over the lists in order)
-/// in the tokenised text; the result is sorted by start and free of overlaps, the longest
-/// mention winning.
-pub(crate) fn find(text: &str, tokens: &[Token], people: &[&PeopleIndex]) -> Vec<Found> {
+/// in the tokenised text, into `buf.found`: sorted by start and free of overlaps, the
+/// longest mention winning.
+pub(crate) fn find(text: &str, tokens: &[Token], people: &[&PeopleIndex], buf: &mut Buffers) {
+    let Buffers { found, lone, lone_ok } = buf;
+    found.clear();
+    lone.clear();
     if people.iter().all(|p| p.is_empty()) {
-        return Vec::new();
+        return;
     }
-    let mut lone_ok = LoneTokens::new(tokens.len());
-    let mut found = Vec::new();
-    let mut lone = Vec::new();
+    let mut lone_ok = LoneTokens::new(lone_ok, tokens.len());
     for (j, t) in tokens.iter().enumerate() {
         let word = t.str(text);
         // "Daans" mentions Daan: the stem is looked up too.
@@ -46,29 +57,31 @@ pub(crate) fn find(text: &str, tokens: &[Token], people: &[&PeopleIndex]) -> Vec
                     let Some(i) = j.checked_sub(usize::from(e.part) - first) else { continue };
                     let m = Matcher { text, tokens, name, person: offset + e.person as usize, key: usize::from(e.part), known: key };
                     if e.role == FIRST {
-                        m.full_name_or_first_name(i, &mut lone_ok, &mut found, &mut lone);
+                        m.full_name_or_first_name(i, &mut lone_ok, found, lone);
                     } else {
-                        m.surname(i, &mut found);
+                        m.surname(i, found);
                     }
                 }
                 offset += list.len();
             }
         }
     }
-    keep_unique_first_names(people, lone, &mut found);
-    remove_overlaps(found)
+    keep_unique_first_names(people, lone, found);
+    remove_overlaps(found);
 }
 
 /// Per token, whether a first name there may stand alone (see
 /// [`Matcher::followed_by_other_surname`]); people who share a first name ask about the
 /// same tokens, so each is worked out once.
-struct LoneTokens(Vec<u8>);
+struct LoneTokens<'b>(&'b mut Vec<u8>);
 
-impl LoneTokens {
+impl<'b> LoneTokens<'b> {
     const UNKNOWN: u8 = 2;
 
-    fn new(tokens: usize) -> Self {
-        LoneTokens(vec![Self::UNKNOWN; tokens])
+    fn new(buf: &'b mut Vec<u8>, tokens: usize) -> Self {
+        buf.clear();
+        buf.resize(tokens, Self::UNKNOWN);
+        LoneTokens(buf)
     }
 
     fn get(&mut self, i: usize, compute: impl FnOnce() -> bool) -> bool {
@@ -159,7 +172,7 @@ impl Matcher<'_> {
     fn full_name_or_first_name(
         &self,
         i: usize,
-        lone_ok: &mut LoneTokens,
+        lone_ok: &mut LoneTokens<'_>,
         found: &mut Vec<Found>,
         lone: &mut Vec<Lone>,
     ) {
@@ -231,7 +244,7 @@ impl Matcher<'_> {
 /// A lone first name names a person only when no other listed person has it: every
 /// person with that first name claims the same word, so a word claimed by two different
 /// names is dropped. The same full name twice is one person listed twice.
-fn keep_unique_first_names(people: &[&PeopleIndex], mut lone: Vec<Lone>, found: &mut Vec<Found>) {
+fn keep_unique_first_names(people: &[&PeopleIndex], lone: &mut [Lone], found: &mut Vec<Found>) {
     let name = |mut p: usize| {
         for list in people {
             match p.checked_sub(list.len()) {
@@ -252,16 +265,22 @@ fn keep_unique_first_names(people: &[&PeopleIndex], mut lone: Vec<Lone>, found: 
 
 /// Sorts by start and keeps, of overlapping mentions, the longest; the same span for two
 /// people (two entries with one name) is kept for both.
-fn remove_overlaps(mut found: Vec<Found>) -> Vec<Found> {
+fn remove_overlaps(found: &mut Vec<Found>) {
     found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end), f.person));
     found.dedup_by_key(|f| (f.start, f.end, f.person));
-    let mut kept: Vec<Found> = Vec::with_capacity(found.len());
-    for f in found {
-        match kept.last() {
-            Some(k) if (k.start, k.end) == (f.start, f.end) => kept.push(f),
-            Some(k) if f.start < k.end => {}
-            _ => kept.push(f),
+    // Compacted in place: `found[..kept]` holds what is kept so far.
+    let mut kept = 0usize;
+    for r in 0..found.len() {
+        let f = found[r];
+        let keep = match kept.checked_sub(1).map(|k| found[k]) {
+            Some(k) if (k.start, k.end) == (f.start, f.end) => true,
+            Some(k) => f.start >= k.end,
+            None => true,
+        };
+        if keep {
+            found[kept] = f;
+            kept += 1;
         }
     }
-    kept
+    found.truncate(kept);
 }
